@@ -1,0 +1,3 @@
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/relpatch DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -1,0 +1,77 @@
+#ifndef RELPATCH_DETAIL_SMALL_VECTOR_HPP
+#define RELPATCH_DETAIL_SMALL_VECTOR_HPP
+
+// A vector that keeps its first N elements inline, so short patches never touch the heap.
+// Only what the engine needs: emplace_back, back, pop_back, size.
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace relpatch {
+namespace detail {
+
+template <class T, std::size_t N>
+class small_vector {
+    static_assert(std::is_nothrow_move_constructible<T>::value,
+                  "small_vector relocates elements by moving them");
+
+public:
+    small_vector() noexcept = default;
+    small_vector(const small_vector&) = delete;
+    small_vector& operator=(const small_vector&) = delete;
+    ~small_vector() {
+        clear();
+        if (data_ != inline_data()) std::free(data_);
+    }
+
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    T& back() noexcept { return data_[size_ - 1]; }
+    T& operator[](std::size_t i) noexcept { return data_[i]; }
+
+    // Returns false (and adds nothing) when memory runs out.
+    template <class... Args>
+    bool emplace_back(Args&&... args) noexcept {
+        if (size_ == capacity_ && !grow()) return false;
+        ::new (static_cast<void*>(data_ + size_)) T(std::forward<Args>(args)...);
+        ++size_;
+        return true;
+    }
+    void pop_back() noexcept {
+        --size_;
+        data_[size_].~T();
+    }
+    void clear() noexcept {
+        while (size_ > 0) pop_back();
+    }
+
+private:
+    T* inline_data() noexcept { return reinterpret_cast<T*>(storage_); }
+
+    bool grow() noexcept {
+        const std::size_t capacity = capacity_ * 2;
+        T* fresh = static_cast<T*>(std::malloc(capacity * sizeof(T)));
+        if (fresh == nullptr) return false;
+        for (std::size_t i = 0; i < size_; ++i) {
+            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
+            data_[i].~T();
+        }
+        if (data_ != inline_data()) std::free(data_);
+        data_ = fresh;
+        capacity_ = capacity;
+        return true;
+    }
+
+    alignas(T) unsigned char storage_[sizeof(T) * N];
+    T* data_ = inline_data();
+    std::size_t size_ = 0;
+    std::size_t capacity_ = N;
+};
+
+}  // namespace detail
+}  // namespace relpatch
+
+#endif

@@ -1,0 +1,247 @@
+#ifndef RELPATCH_DETAIL_TEXT_HPP
+#define RELPATCH_DETAIL_TEXT_HPP
+
+// Patch text before RapidJSON sees it: encoding validation, nesting depth, and a stream that
+// stops at the end of the text instead of at the first NUL.
+
+#include <relpatch/error.hpp>
+
+#include <rapidjson/encodings.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace relpatch {
+namespace detail {
+
+enum class text_encoding { ascii, utf8, utf16, utf32 };
+
+template <class Encoding>
+struct encoding_of {
+    static_assert(sizeof(Encoding) == 0,
+                  "relpatch: the document's Encoding must be RapidJSON's UTF8, UTF16, UTF32 or ASCII");
+};
+template <class C>
+struct encoding_of<RAPIDJSON_NAMESPACE::UTF8<C>> {
+    static constexpr text_encoding value = text_encoding::utf8;
+};
+template <class C>
+struct encoding_of<RAPIDJSON_NAMESPACE::UTF16<C>> {
+    static constexpr text_encoding value = text_encoding::utf16;
+};
+template <class C>
+struct encoding_of<RAPIDJSON_NAMESPACE::UTF32<C>> {
+    static constexpr text_encoding value = text_encoding::utf32;
+};
+template <class C>
+struct encoding_of<RAPIDJSON_NAMESPACE::ASCII<C>> {
+    static constexpr text_encoding value = text_encoding::ascii;
+};
+
+// Reads one code point starting at text[i]; advances i. Returns false on an invalid sequence.
+template <text_encoding E, class Ch>
+inline bool next_code_point(const Ch* text, std::size_t size, std::size_t& i,
+                            std::uint32_t& cp) noexcept {
+    using U = std::make_unsigned_t<Ch>;
+    const std::uint32_t u0 = static_cast<U>(text[i]);
+    if constexpr (E == text_encoding::ascii) {
+        cp = u0;
+        ++i;
+        return u0 < 0x80;
+    } else if constexpr (E == text_encoding::utf8) {
+        if (u0 < 0x80) {
+            cp = u0;
+            ++i;
+            return true;
+        }
+        std::size_t len;
+        std::uint32_t min;
+        if (u0 >= 0xC2 && u0 <= 0xDF) {
+            len = 2; min = 0x80; cp = u0 & 0x1F;
+        } else if (u0 >= 0xE0 && u0 <= 0xEF) {
+            len = 3; min = 0x800; cp = u0 & 0x0F;
+        } else if (u0 >= 0xF0 && u0 <= 0xF4) {
+            len = 4; min = 0x10000; cp = u0 & 0x07;
+        } else {
+            return false;
+        }
+        if (size - i < len) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const std::uint32_t u = static_cast<U>(text[i + k]);
+            if ((u & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (u & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += len;
+        return true;
+    } else if constexpr (E == text_encoding::utf16) {
+        if (u0 > 0xFFFF || (u0 >= 0xDC00 && u0 <= 0xDFFF)) return false;
+        if (u0 >= 0xD800 && u0 <= 0xDBFF) {
+            if (size - i < 2) return false;
+            const std::uint32_t u1 = static_cast<U>(text[i + 1]);
+            if (u1 < 0xDC00 || u1 > 0xDFFF) return false;
+            cp = 0x10000 + ((u0 - 0xD800) << 10) + (u1 - 0xDC00);
+            i += 2;
+            return true;
+        }
+        cp = u0;
+        ++i;
+        return true;
+    } else {
+        cp = u0;
+        ++i;
+        return u0 <= 0x10FFFF && !(u0 >= 0xD800 && u0 <= 0xDFFF);
+    }
+}
+
+inline int hex_value(std::uint32_t c) noexcept {
+    if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<int>(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F') return static_cast<int>(c - 'A' + 10);
+    return -1;
+}
+
+// Reads "\uXXXX" at text[i] (i at the backslash). Returns the 16-bit value, or -1.
+template <class Ch>
+inline long read_u_escape(const Ch* text, std::size_t size, std::size_t i) noexcept {
+    using U = std::make_unsigned_t<Ch>;
+    if (size - i < 6 || static_cast<U>(text[i]) != '\\' || static_cast<U>(text[i + 1]) != 'u')
+        return -1;
+    long v = 0;
+    for (std::size_t k = 2; k < 6; ++k) {
+        const int h = hex_value(static_cast<U>(text[i + k]));
+        if (h < 0) return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+// One pass over the patch text, before parsing. It refuses:
+// - text that is not valid in the document's encoding (RapidJSON 1.1.0's own validation reads
+//   past the buffer on a truncated UTF-8 sequence, so it is never used);
+// - a raw NUL (not JSON anywhere; RapidJSON would take it for the end of the text);
+// - a "\uDCxx" escape without a high surrogate before it (RapidJSON 1.1.0 writes it as invalid
+//   UTF-8, or asserts when the target is UTF-16);
+// - arrays and objects nested deeper than max_depth (before RapidJSON builds them).
+// Anything else that is not JSON is left to the parser to report.
+template <text_encoding E, class Ch>
+inline errc scan_patch_text(const Ch* text, std::size_t size, std::size_t max_depth) noexcept {
+    using U = std::make_unsigned_t<Ch>;
+    std::size_t depth = 0;
+    bool in_string = false;
+    std::size_t i = 0;
+    while (i < size) {
+        const std::uint32_t c = static_cast<U>(text[i]);
+        if (c >= 0x80) {
+            std::uint32_t cp;
+            if (!next_code_point<E>(text, size, i, cp)) return errc::invalid_encoding;
+            continue;
+        }
+        if (c == 0) return errc::invalid_json;
+        if (in_string) {
+            if (c == '"') {
+                in_string = false;
+            } else if (c == '\\') {
+                const long v = read_u_escape(text, size, i);
+                if (v >= 0xDC00 && v <= 0xDFFF) return errc::invalid_encoding;
+                if (v >= 0xD800 && v <= 0xDBFF) {
+                    const long low = read_u_escape(text, size, i + 6);
+                    if (low >= 0xDC00 && low <= 0xDFFF) {
+                        i += 12;
+                        continue;
+                    }
+                    // An unpaired high surrogate: RapidJSON reports it as a parse error.
+                }
+                if (v < 0 && i + 1 < size && static_cast<U>(text[i + 1]) < 0x80) {
+                    i += 2;  // a one-character escape such as \" or \\ (or an invalid one)
+                    continue;
+                }
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return errc::nesting_too_deep;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+        ++i;
+    }
+    return errc::success;
+}
+
+// A RapidJSON input stream over [begin, end): Peek() gives '\0' only at the end, and the
+// NUL check above guarantees the text has no other.
+template <class CharType>
+class bounded_stream {
+public:
+    typedef CharType Ch;
+
+    bounded_stream(const Ch* begin, std::size_t size) noexcept
+        : begin_(begin), cur_(begin), end_(begin + size) {}
+
+    Ch Peek() const noexcept { return cur_ != end_ ? *cur_ : Ch('\0'); }
+    Ch Take() noexcept { return cur_ != end_ ? *cur_++ : Ch('\0'); }
+    std::size_t Tell() const noexcept { return static_cast<std::size_t>(cur_ - begin_); }
+
+    // Only in-situ parsing writes to the input stream; relpatch never asks for it.
+    Ch* PutBegin() noexcept { return nullptr; }
+    void Put(Ch) noexcept {}
+    void Flush() noexcept {}
+    std::size_t PutEnd(Ch*) noexcept { return 0; }
+
+private:
+    const Ch* begin_;
+    const Ch* cur_;
+    const Ch* end_;
+};
+
+// Converts document text to UTF-8 for error reports, replacing what cannot be decoded by U+FFFD
+// and stopping before `capacity` bytes. Returns the bytes written; sets `truncated`.
+template <text_encoding E, class Ch>
+inline std::size_t to_utf8(const Ch* text, std::size_t size, char* out, std::size_t capacity,
+                           bool& truncated) noexcept {
+    std::size_t n = 0;
+    std::size_t i = 0;
+    truncated = false;
+    while (i < size) {
+        std::uint32_t cp;
+        const std::size_t before = i;
+        if (!next_code_point<E>(text, size, i, cp)) {
+            cp = 0xFFFD;
+            i = before + 1;
+        }
+        char buf[4];
+        std::size_t len;
+        if (cp < 0x80) {
+            buf[0] = static_cast<char>(cp);
+            len = 1;
+        } else if (cp < 0x800) {
+            buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+            buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+            len = 2;
+        } else if (cp < 0x10000) {
+            buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+            buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+            len = 3;
+        } else {
+            buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+            buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+            len = 4;
+        }
+        if (capacity - n < len) {
+            truncated = true;
+            break;
+        }
+        for (std::size_t k = 0; k < len; ++k) out[n++] = buf[k];
+    }
+    return n;
+}
+
+}  // namespace detail
+}  // namespace relpatch
+
+#endif

@@ -1,0 +1,225 @@
+#ifndef RELPATCH_PATCH_HPP
+#define RELPATCH_PATCH_HPP
+
+// apply_patch: RFC 6902 JSON Patch on a RapidJSON document, checked against a policy and
+// applied atomically.
+
+#include <relpatch/error.hpp>
+#include <relpatch/limits.hpp>
+#include <relpatch/operation.hpp>
+#include <relpatch/pointer.hpp>
+#include <relpatch/policy.hpp>
+#include <relpatch/result.hpp>
+#include <relpatch/detail/engine.hpp>
+#include <relpatch/detail/text.hpp>
+#include <relpatch/detail/value.hpp>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace relpatch {
+namespace detail {
+
+template <class V>
+inline result failure(errc code, std::size_t op_index, const char* detail = nullptr,
+                      const basic_pointer<V>* where = nullptr, bool is_from = false) noexcept {
+    result r(code, op_index);
+    r.set_detail(detail);
+    if (where != nullptr) {
+        constexpr text_encoding enc = encoding_of<typename V::EncodingType>::value;
+        char buffer[result::max_path_bytes];
+        bool truncated = false;
+        const auto text = where->text();
+        const std::size_t n =
+            to_utf8<enc>(text.data(), text.size(), buffer, sizeof buffer, truncated);
+        r.set_path(std::string_view(buffer, n), is_from, truncated);
+    }
+    return r;
+}
+
+// The allocator a parsed patch lives in: a MemoryPoolAllocator starts on a stack buffer, so a
+// short patch's DOM costs no heap allocation; other allocators are default-constructed.
+template <class Allocator>
+struct patch_allocator {
+    Allocator allocator;
+};
+template <class Base>
+struct patch_allocator<RAPIDJSON_NAMESPACE::MemoryPoolAllocator<Base>> {
+    alignas(std::max_align_t) char buffer[2048];
+    RAPIDJSON_NAMESPACE::MemoryPoolAllocator<Base> allocator{buffer, sizeof buffer};
+};
+
+template <class Policy, class V>
+constexpr bool check_policy() noexcept {
+    static_assert(is_policy<Policy, V>::value,
+                  "relpatch: Policy must provide `static constexpr bool accepts_envelope` and "
+                  "`template <class Value> static relpatch::verdict check(const "
+                  "relpatch::basic_operation<Value>&, const Value&) noexcept` (see "
+                  "relpatch/policy.hpp)");
+    return true;
+}
+
+// The whole algorithm once the patch is a DOM. `depth_checked`: the patch text's scan already
+// bounded the nesting of every value in it.
+template <class Policy, bool depth_checked, class V, class Allocator>
+inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& lim,
+                        const V** comment) noexcept {
+    constexpr std::size_t none = result::npos;
+    const V* ops = &patch;
+    std::size_t wrapping = 2;  // the patch array and the operation object
+    if (patch.IsObject()) {
+        if (!Policy::accepts_envelope)
+            return failure<V>(errc::patch_not_array, none, "this policy takes a bare array");
+        const V* inner = nullptr;
+        const V* note = nullptr;
+        for (auto m = patch.MemberBegin(); m != patch.MemberEnd(); ++m) {
+            const V** slot = name_is(m->name, "patch")     ? &inner
+                             : name_is(m->name, "comment") ? &note
+                                                           : nullptr;
+            if (slot == nullptr) continue;
+            if (*slot != nullptr)
+                return failure<V>(errc::duplicate_member, none,
+                                  slot == &inner ? "\"patch\" appears twice in the envelope"
+                                                 : "\"comment\" appears twice in the envelope");
+            *slot = &m->value;
+        }
+        if (inner == nullptr)
+            return failure<V>(errc::missing_member, none, "the envelope has no \"patch\"");
+        if (note != nullptr && !note->IsString())
+            return failure<V>(errc::invalid_member_type, none, "\"comment\" must be a string");
+        if (comment != nullptr) *comment = note;
+        ops = inner;
+        wrapping = 3;
+    }
+    if (!ops->IsArray()) return failure<V>(errc::patch_not_array, none);
+    if (ops->Size() > lim.max_operations)
+        return failure<V>(errc::too_many_operations, none);
+
+    limits value_limits = lim;
+    value_limits.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
+
+    // Decode and check every operation before changing anything.
+    const std::size_t count = ops->Size();
+    basic_operation<V> op;
+    for (std::size_t i = 0; i < count; ++i) {
+        const char* detail = nullptr;
+        error_site site = error_site::none;
+        const errc e = decode_operation((*ops)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)],
+                                        lim, op, detail, site);
+        if (e != errc::success)
+            return failure<V>(e, i, detail,
+                              site == error_site::none ? nullptr
+                              : site == error_site::from ? &op.from : &op.path,
+                              site == error_site::from);
+        if (!depth_checked && op.value != nullptr) {
+            std::size_t unlimited = std::numeric_limits<std::size_t>::max();
+            if (measure(*op.value, value_limits.max_depth, unlimited) != errc::success)
+                return failure<V>(errc::nesting_too_deep, i, "in \"value\"", &op.path);
+        }
+        const verdict v = Policy::check(op, static_cast<const V&>(doc));
+        if (!v)
+            return failure<V>(v.code, i, v.detail, v.at_from ? &op.from : &op.path, v.at_from);
+    }
+    const basic_patch_view<V> view(*ops, lim);
+    if constexpr (has_check_patch<Policy, V>::value) {
+        const verdict v = Policy::check_patch(view, static_cast<const V&>(doc));
+        if (!v) {
+            const std::size_t at = v.op_index < count ? v.op_index : none;
+            if (at == none) return failure<V>(v.code, none, v.detail);
+            op = view[at];
+            return failure<V>(v.code, at, v.detail, v.at_from ? &op.from : &op.path, v.at_from);
+        }
+    }
+
+    engine<V, Allocator> eng(doc, alloc, value_limits);
+    for (std::size_t i = 0; i < count; ++i) {
+        op = view[i];
+        bool at_from = false;
+        const errc e = eng.apply(op, at_from);
+        if (e != errc::success) {
+            eng.rollback();
+            return failure<V>(e, i, nullptr, at_from ? &op.from : &op.path, at_from);
+        }
+    }
+    result r;
+    r.set_changed(eng.changed());
+    return r;
+}
+
+}  // namespace detail
+
+// Applies the JSON Patch `patch_text` to `doc`, if Policy allows every operation in it.
+//
+// On success the result tests true and `doc` holds the patched document. On any error the
+// result carries the errc, the failing operation's index and pointer, and `doc` is exactly as it
+// was. When the patch is an envelope {"comment": "...", "patch": [...]} (release policies only)
+// and `comment` is not null, *comment receives the comment (empty when there is none).
+//
+// @par Complexity
+// Linear in the patch text, plus for each operation the cost of resolving its pointers (linear
+// in the members of each object on the way) and of the values it copies or compares.
+// @par Exception Safety
+// No-throw. Memory exhaustion inside RapidJSON or std::basic_string terminates, as in any
+// noexcept function.
+template <class Policy = release_policy, class Encoding, class Allocator, class StackAllocator>
+[[nodiscard]] inline result apply_patch(
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
+    std::basic_string_view<typename Encoding::Ch> patch_text, const limits& lim = limits(),
+    std::basic_string<typename Encoding::Ch>* comment = nullptr) noexcept {
+    using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
+    static_assert(detail::check_policy<Policy, V>());
+    constexpr detail::text_encoding enc = detail::encoding_of<Encoding>::value;
+
+    const errc scanned =
+        detail::scan_patch_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
+    if (scanned != errc::success) return detail::failure<V>(scanned, result::npos);
+
+    detail::patch_allocator<Allocator> storage;
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator> patch(
+        &storage.allocator);
+    detail::bounded_stream<typename Encoding::Ch> stream(patch_text.data(), patch_text.size());
+    // Iterative: no recursion however deep the text; full precision: "test" compares doubles
+    // exactly as the document's own parser should have read them.
+    patch.template ParseStream<RAPIDJSON_NAMESPACE::kParseIterativeFlag |
+                                   RAPIDJSON_NAMESPACE::kParseFullPrecisionFlag,
+                               Encoding>(stream);
+    if (patch.HasParseError())
+        return detail::failure<V>(errc::invalid_json, result::npos,
+                                  RAPIDJSON_NAMESPACE::GetParseError_En(patch.GetParseError()));
+
+    const V* note = nullptr;
+    result r = detail::apply_dom<Policy, true>(static_cast<V&>(doc), static_cast<const V&>(patch),
+                                               doc.GetAllocator(), lim, &note);
+    if (comment != nullptr) {
+        if (note != nullptr)
+            comment->assign(note->GetString(), note->GetStringLength());
+        else
+            comment->clear();
+    }
+    return r;
+}
+
+// The same with a patch already parsed into `patch` (same value type as `doc`). `alloc` is the
+// allocator of `doc`'s document; values from the patch are deep-copied into it. When the patch
+// is an envelope, *comment (if not null) points to its "comment" string, or is null.
+template <class Policy = release_policy, class Encoding, class Allocator>
+[[nodiscard]] inline result apply_patch(
+    RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
+    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& patch, Allocator& alloc,
+    const limits& lim = limits(),
+    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr) noexcept {
+    using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
+    static_assert(detail::check_policy<Policy, V>());
+    if (comment != nullptr) *comment = nullptr;
+    return detail::apply_dom<Policy, false>(doc, patch, alloc, lim, comment);
+}
+
+}  // namespace relpatch
+
+#endif

@@ -1,0 +1,250 @@
+#ifndef RELPATCH_POINTER_HPP
+#define RELPATCH_POINTER_HPP
+
+// RFC 6901 JSON Pointer over RapidJSON values, without heap allocation: a basic_pointer is a
+// validated view of the pointer text, and its tokens are compared with member names still
+// escaped, decoding "~1" and "~0" on the fly.
+
+#include <relpatch/error.hpp>
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <iterator>
+#include <limits>
+#include <string_view>
+
+namespace relpatch {
+
+template <class ValueType>
+class basic_pointer {
+public:
+    using value_type = ValueType;
+    using Ch = typename ValueType::Ch;
+    using string_view_type = std::basic_string_view<Ch>;
+
+    // One reference token, as written in the pointer (escapes not yet decoded).
+    class token {
+    public:
+        constexpr token() noexcept = default;
+        constexpr explicit token(string_view_type escaped) noexcept : escaped_(escaped) {}
+
+        string_view_type escaped() const noexcept { return escaped_; }
+
+        // Length of the token once "~0" and "~1" are decoded.
+        std::size_t decoded_size() const noexcept {
+            std::size_t n = escaped_.size();
+            for (Ch c : escaped_)
+                if (c == Ch('~')) --n;
+            return n;
+        }
+
+        // Writes the decoded token (decoded_size() code units) to `out`.
+        void decode(Ch* out) const noexcept {
+            for (std::size_t i = 0; i < escaped_.size(); ++i) {
+                Ch c = escaped_[i];
+                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
+                *out++ = c;
+            }
+        }
+
+        // Whether the decoded token equals the `size` code units at `s` (which may hold NULs).
+        bool equals(const Ch* s, std::size_t size) const noexcept {
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
+                Ch c = escaped_[i];
+                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
+                if (j == size || s[j] != c) return false;
+            }
+            return j == size;
+        }
+
+        // Whether the decoded token is the ASCII text `literal`.
+        bool equals_ascii(std::string_view literal) const noexcept {
+            if (escaped_.size() < literal.size()) return false;
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
+                Ch c = escaped_[i];
+                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
+                if (j == literal.size() || c != static_cast<Ch>(literal[j])) return false;
+            }
+            return j == literal.size();
+        }
+
+        // Reads the token as an index into an array of `size` elements (RFC 6901 section 4:
+        // "0" or digits without a leading zero). With `for_insert`, "-" and `size` itself name the
+        // position after the last element, as add needs.
+        errc to_index(std::size_t size, bool for_insert, std::size_t& index) const noexcept {
+            if (escaped_.size() == 1 && escaped_[0] == Ch('-')) {
+                if (!for_insert) return errc::index_out_of_range;
+                index = size;
+                return errc::success;
+            }
+            if (escaped_.empty() || (escaped_[0] == Ch('0') && escaped_.size() > 1))
+                return errc::invalid_index;
+            constexpr std::size_t max = std::numeric_limits<std::size_t>::max();
+            std::size_t value = 0;
+            bool overflow = false;
+            for (Ch c : escaped_) {
+                if (c < Ch('0') || c > Ch('9')) return errc::invalid_index;
+                const auto digit = static_cast<std::size_t>(c - Ch('0'));
+                if (value > (max - digit) / 10)
+                    overflow = true;  // keep reading: a later non-digit is a syntax error
+                else
+                    value = value * 10 + digit;
+            }
+            if (overflow || value > size || (value == size && !for_insert))
+                return errc::index_out_of_range;
+            index = value;
+            return errc::success;
+        }
+
+    private:
+        string_view_type escaped_;
+    };
+
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = token;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const token*;
+        using reference = token;
+
+        iterator() noexcept = default;
+        iterator(string_view_type text, std::size_t pos) noexcept : text_(text), pos_(pos) {}
+
+        token operator*() const noexcept {
+            const std::size_t begin = pos_ + 1;
+            return token(text_.substr(begin, end_of_token() - begin));
+        }
+        iterator& operator++() noexcept {
+            pos_ = end_of_token();
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.pos_ == b.pos_;
+        }
+        friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+    private:
+        std::size_t end_of_token() const noexcept {
+            const std::size_t next = text_.find(Ch('/'), pos_ + 1);
+            return next == string_view_type::npos ? text_.size() : next;
+        }
+        string_view_type text_;
+        std::size_t pos_ = 0;
+    };
+
+    // The empty pointer, which refers to the whole document.
+    constexpr basic_pointer() noexcept = default;
+
+    // Validates `text` as a JSON Pointer. `out` then views `text`: keep the text alive while
+    // `out` is used. Errors: pointer_too_long, invalid_pointer (no leading "/", or "~" not
+    // followed by "0" or "1").
+    static errc parse(string_view_type text, basic_pointer& out,
+                      std::size_t max_length = std::numeric_limits<std::size_t>::max()) noexcept {
+        if (text.size() > max_length) return errc::pointer_too_long;
+        if (!text.empty() && text[0] != Ch('/')) return errc::invalid_pointer;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == Ch('~')) {
+                if (i + 1 == text.size() || (text[i + 1] != Ch('0') && text[i + 1] != Ch('1')))
+                    return errc::invalid_pointer;
+                ++i;
+            }
+        }
+        out.text_ = text;
+        return errc::success;
+    }
+
+    string_view_type text() const noexcept { return text_; }
+    bool is_root() const noexcept { return text_.empty(); }
+
+    iterator begin() const noexcept { return iterator(text_, 0); }
+    iterator end() const noexcept { return iterator(text_, text_.size()); }
+    std::size_t token_count() const noexcept {
+        std::size_t n = 0;
+        for (Ch c : text_)
+            if (c == Ch('/')) ++n;
+        return n;
+    }
+
+    // The pointer without its last token (the root's parent is the root), and that last token.
+    basic_pointer parent() const noexcept {
+        basic_pointer p;
+        const std::size_t slash = text_.rfind(Ch('/'));
+        p.text_ = slash == string_view_type::npos ? string_view_type() : text_.substr(0, slash);
+        return p;
+    }
+    token back() const noexcept {
+        const std::size_t slash = text_.rfind(Ch('/'));
+        return slash == string_view_type::npos ? token() : token(text_.substr(slash + 1));
+    }
+
+    // Whether `other` points strictly inside the location this pointer names. Escapes are
+    // canonical ("~0" and "~1" only), so comparing the texts at a token boundary is exact.
+    bool is_proper_prefix_of(const basic_pointer& other) const noexcept {
+        return other.text_.size() > text_.size() &&
+               other.text_.substr(0, text_.size()) == text_ &&
+               other.text_[text_.size()] == Ch('/');
+    }
+
+    friend bool operator==(const basic_pointer& a, const basic_pointer& b) noexcept {
+        return a.text_ == b.text_;
+    }
+    friend bool operator!=(const basic_pointer& a, const basic_pointer& b) noexcept {
+        return !(a == b);
+    }
+
+    // Finds the value this pointer names in `root`. Errors: path_not_found (no such member),
+    // not_a_container (a token applied to a scalar), invalid_index, index_out_of_range.
+    errc resolve(ValueType& root, ValueType*& out) const noexcept { return walk(root, out); }
+    errc resolve(const ValueType& root, const ValueType*& out) const noexcept {
+        return walk(root, out);
+    }
+
+    // The first member of `object` whose name equals `t`, or MemberEnd().
+    template <class V>
+    static auto find_member(V& object, const token& t) noexcept {
+        auto it = object.MemberBegin();
+        const auto end = object.MemberEnd();
+        for (; it != end; ++it)
+            if (t.equals(it->name.GetString(), it->name.GetStringLength())) break;
+        return it;
+    }
+
+private:
+    template <class V>
+    errc walk(V& root, V*& out) const noexcept {
+        V* cur = &root;
+        for (const token t : *this) {
+            if (cur->IsObject()) {
+                const auto it = find_member(*cur, t);
+                if (it == cur->MemberEnd()) return errc::path_not_found;
+                cur = &it->value;
+            } else if (cur->IsArray()) {
+                std::size_t index = 0;
+                const errc e = t.to_index(cur->Size(), false, index);
+                if (e != errc::success) return e;
+                cur = &(*cur)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
+            } else {
+                return errc::not_a_container;
+            }
+        }
+        out = cur;
+        return errc::success;
+    }
+
+    string_view_type text_;
+};
+
+using pointer = basic_pointer<RAPIDJSON_NAMESPACE::Value>;
+
+}  // namespace relpatch
+
+#endif

@@ -1,0 +1,16 @@
+#ifndef RELPATCH_RELPATCH_HPP
+#define RELPATCH_RELPATCH_HPP
+
+// relpatch: RFC 6901 JSON Pointer and RFC 6902 JSON Patch on RapidJSON documents, with
+// compile-time validation policies for feature-flag release documents.
+
+#include <relpatch/version.hpp>
+#include <relpatch/error.hpp>
+#include <relpatch/limits.hpp>
+#include <relpatch/result.hpp>
+#include <relpatch/pointer.hpp>
+#include <relpatch/operation.hpp>
+#include <relpatch/policy.hpp>
+#include <relpatch/patch.hpp>
+
+#endif

@@ -1,0 +1,87 @@
+// A user-written policy: replace and copy allowed, but only inside /settings, and copy may
+// read only from /defaults. It shows that policies see "from" as well as "path".
+
+#include "test_util.hpp"
+
+#include <relpatch/relpatch.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+struct settings_policy {
+    static constexpr bool accepts_envelope = false;
+
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>& op,
+                                   const Value&) noexcept {
+        if (op.op != relpatch::op_type::replace && op.op != relpatch::op_type::copy)
+            return {relpatch::errc::op_not_allowed};
+        if (!under(op.path, "settings")) return {relpatch::errc::path_not_allowed, "not in /settings"};
+        if (op.has_from() && !under(op.from, "defaults"))
+            return {relpatch::errc::path_not_allowed, "copy only from /defaults", true};
+        return {};
+    }
+
+    template <class Value>
+    static bool under(const relpatch::basic_pointer<Value>& p, const char* top) noexcept {
+        return p.begin() != p.end() && (*p.begin()).equals_ascii(top) && p.token_count() > 1;
+    }
+};
+
+struct no_check {
+    static constexpr bool accepts_envelope = false;
+};
+struct wrong_check {
+    static constexpr bool accepts_envelope = false;
+    template <class Value>
+    static bool check(const relpatch::basic_operation<Value>&, const Value&) noexcept {
+        return true;
+    }
+};
+struct no_flag {
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>&, const Value&) noexcept {
+        return {};
+    }
+};
+
+static_assert(relpatch::is_policy<settings_policy, rapidjson::Value>::value);
+static_assert(relpatch::is_policy<relpatch::release_policy, rapidjson::Value>::value);
+static_assert(relpatch::is_policy<relpatch::ordered_release_policy, rapidjson::Value>::value);
+static_assert(relpatch::is_policy<relpatch::rfc6902_policy, rapidjson::Value>::value);
+static_assert(!relpatch::is_policy<no_check, rapidjson::Value>::value);
+static_assert(!relpatch::is_policy<wrong_check, rapidjson::Value>::value);
+static_assert(!relpatch::is_policy<no_flag, rapidjson::Value>::value);
+static_assert(!relpatch::is_policy<int, rapidjson::Value>::value);
+
+TEST(CustomPolicy, AllowsWhatItSaysAndRefusesTheRest) {
+    rapidjson::Document doc = relpatch_test::parse(
+        R"({"settings":{"color":"red","size":1},"defaults":{"color":"blue"},"secret":"s"})");
+    const std::string before = relpatch_test::serialize(doc);
+
+    relpatch::result r = relpatch::apply_patch<settings_policy>(
+        doc, R"([{"op":"copy","from":"/secret","path":"/settings/color"}])");
+    EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
+    EXPECT_TRUE(r.path_is_from());
+    EXPECT_EQ(r.path(), "/secret");
+    EXPECT_EQ(relpatch_test::serialize(doc), before);
+
+    r = relpatch::apply_patch<settings_policy>(doc, R"([{"op":"remove","path":"/settings/size"}])");
+    EXPECT_EQ(r.code(), relpatch::errc::op_not_allowed);
+    r = relpatch::apply_patch<settings_policy>(doc, R"([{"op":"replace","path":"/secret","value":1}])");
+    EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
+    EXPECT_FALSE(r.path_is_from());
+    EXPECT_EQ(relpatch_test::serialize(doc), before);
+
+    r = relpatch::apply_patch<settings_policy>(doc, R"([
+        {"op":"copy","from":"/defaults/color","path":"/settings/color"},
+        {"op":"replace","path":"/settings/size","value":2}])");
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_STREQ(doc["settings"]["color"].GetString(), "blue");
+    EXPECT_EQ(doc["settings"]["size"].GetInt(), 2);
+}
+
+}  // namespace

@@ -1,0 +1,95 @@
+#include <relpatch/relpatch.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <system_error>
+
+namespace {
+
+constexpr int first_error = static_cast<int>(relpatch::errc::invalid_json);
+constexpr int last_error = static_cast<int>(relpatch::errc::phase_order_violation);
+
+TEST(Errc, SuccessIsZero) {
+    EXPECT_EQ(static_cast<int>(relpatch::errc::success), 0);
+    EXPECT_FALSE(relpatch::make_error_code(relpatch::errc::success));
+}
+
+TEST(Errc, EveryCodeHasADistinctNameAndMessage) {
+    std::set<std::string> names;
+    std::set<std::string> messages;
+    for (int i = first_error; i <= last_error; ++i) {
+        const auto e = static_cast<relpatch::errc>(i);
+        const std::string name = relpatch::errc_name(e);
+        const std::string message = relpatch::errc_message(e);
+        EXPECT_NE(name, "unknown_error") << i;
+        EXPECT_NE(message, "unknown error") << i;
+        EXPECT_TRUE(names.insert(name).second) << name;
+        EXPECT_TRUE(messages.insert(message).second) << message;
+    }
+    EXPECT_EQ(names.size(), static_cast<std::size_t>(last_error - first_error + 1));
+    EXPECT_STREQ(relpatch::errc_name(static_cast<relpatch::errc>(last_error + 1)), "unknown_error");
+}
+
+TEST(Errc, HttpStatusFollowsRfc5789) {
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::success), 200);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::invalid_json), 400);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::unknown_op), 400);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::invalid_pointer), 400);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::too_many_operations), 413);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::test_failed), 409);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::phase_order_violation), 409);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::path_not_found), 422);
+    EXPECT_EQ(relpatch::http_status(relpatch::errc::path_not_allowed), 422);
+    for (int i = first_error; i <= last_error; ++i) {
+        const int s = relpatch::http_status(static_cast<relpatch::errc>(i));
+        EXPECT_TRUE(s == 400 || s == 409 || s == 413 || s == 422) << i << " " << s;
+    }
+}
+
+TEST(Errc, ErrorCodeIntegration) {
+    const std::error_code ec = relpatch::errc::index_out_of_range;  // is_error_code_enum
+    EXPECT_EQ(ec.category(), relpatch::error_category());
+    EXPECT_STREQ(ec.category().name(), "relpatch");
+    EXPECT_EQ(ec.message(), relpatch::errc_message(relpatch::errc::index_out_of_range));
+    EXPECT_EQ(ec, relpatch::errc::index_out_of_range);
+    EXPECT_NE(ec, relpatch::errc::path_not_found);
+    EXPECT_NE(ec, std::make_error_code(std::errc::invalid_argument));
+}
+
+TEST(Result, DefaultIsSuccess) {
+    const relpatch::result r;
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r.code(), relpatch::errc::success);
+    EXPECT_FALSE(r.has_op_index());
+    EXPECT_FALSE(r.changed());
+    EXPECT_EQ(r.message(), "success");
+    EXPECT_EQ(r.http_status(), 200);
+}
+
+TEST(Result, MessageNamesOperationPathAndDetail) {
+    relpatch::result r(relpatch::errc::path_not_allowed, 2);
+    r.set_path("/phase/1/complete", false).set_detail("a hint");
+    EXPECT_FALSE(r);
+    EXPECT_EQ(r.op_index(), 2u);
+    EXPECT_EQ(r.error_code(), relpatch::errc::path_not_allowed);
+    EXPECT_EQ(r.message(),
+              "operation 2 (path \"/phase/1/complete\"): path not allowed by policy: a hint");
+    relpatch::result f(relpatch::errc::path_not_found, 0);
+    f.set_path("/a", true);
+    EXPECT_EQ(f.message(), "operation 0 (from \"/a\"): location does not exist in the document");
+}
+
+TEST(Result, LongPathIsTruncatedAtACharacterBoundary) {
+    std::string path = "/";
+    while (path.size() < 200) path += "\xC3\xA9";  // U+00E9, two bytes
+    relpatch::result r(relpatch::errc::path_not_found, 0);
+    r.set_path(path, false);
+    EXPECT_TRUE(r.path_truncated());
+    EXPECT_LE(r.path().size(), relpatch::result::max_path_bytes);
+    EXPECT_EQ((r.path().size() - 1) % 2, 0u);  // no half character
+    EXPECT_NE(r.message().find("...\")"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,271 @@
+// RFC 6902 semantics under rfc6902_policy beyond the conformance suite: member and element
+// order, no implicit parents, rollback of every kind of operation, limits, changed().
+
+#include "test_util.hpp"
+
+#include <relpatch/relpatch.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using relpatch::errc;
+using relpatch_test::serialize;
+
+struct outcome {
+    errc code;
+    std::string doc;
+    bool changed;
+};
+
+outcome run(const std::string& doc_text, const std::string& patch,
+            const relpatch::limits& lim = {}) {
+    rapidjson::Document doc = relpatch_test::parse(doc_text);
+    const std::string before = serialize(doc);
+    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, lim);
+    if (!r) {
+        EXPECT_EQ(serialize(doc), before) << "refused patch left a trace: " << patch;
+    }
+    return {r.code(), serialize(doc), r.changed()};
+}
+
+TEST(Add, NewMemberGoesLastExistingMemberIsReplacedInPlace) {
+    auto o = run(R"({"a":1,"b":2})", R"([{"op":"add","path":"/c","value":3}])");
+    EXPECT_EQ(o.doc, R"({"a":1,"b":2,"c":3})");
+    o = run(R"({"a":1,"b":2})", R"([{"op":"add","path":"/a","value":[9]}])");
+    EXPECT_EQ(o.doc, R"({"a":[9],"b":2})");
+    o = run(R"({"a":1})", R"([{"op":"add","path":"/a~1b~0","value":0}])");
+    EXPECT_EQ(o.doc, R"({"a":1,"a/b~":0})");
+    o = run(R"({})", R"([{"op":"add","path":"/","value":0}])");
+    EXPECT_EQ(o.doc, R"({"":0})");
+}
+
+TEST(Add, ArrayInsertAndAppend) {
+    EXPECT_EQ(run("[1,2]", R"([{"op":"add","path":"/0","value":0}])").doc, "[0,1,2]");
+    EXPECT_EQ(run("[1,2]", R"([{"op":"add","path":"/1","value":0}])").doc, "[1,0,2]");
+    EXPECT_EQ(run("[1,2]", R"([{"op":"add","path":"/2","value":0}])").doc, "[1,2,0]");
+    EXPECT_EQ(run("[1,2]", R"([{"op":"add","path":"/-","value":0}])").doc, "[1,2,0]");
+    EXPECT_EQ(run("[1,2]", R"([{"op":"add","path":"/3","value":0}])").code,
+              errc::index_out_of_range);
+    EXPECT_EQ(run("[]", R"([{"op":"add","path":"/01","value":0}])").code, errc::invalid_index);
+}
+
+TEST(Add, NeverCreatesParentsPadsArraysOrChangesTypes) {
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a/b","value":1}])").code, errc::path_not_found);
+    EXPECT_EQ(run(R"({"a":[1]})", R"([{"op":"add","path":"/a/5","value":1}])").code,
+              errc::index_out_of_range);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"add","path":"/a/b","value":1}])").code,
+              errc::not_a_container);
+    EXPECT_EQ(run(R"({"a":null})", R"([{"op":"add","path":"/a/0","value":1}])").code,
+              errc::not_a_container);
+}
+
+TEST(Add, WholeDocument) {
+    auto o = run(R"({"a":1})", R"([{"op":"add","path":"","value":[1]}])");
+    EXPECT_EQ(o.doc, "[1]");
+    EXPECT_TRUE(o.changed);
+    o = run(R"({"a":1})", R"([{"op":"replace","path":"","value":{"a":1.0}}])");
+    EXPECT_FALSE(o.changed);
+}
+
+TEST(Value, MissingIsNotNull) {
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a","value":null}])").doc, R"({"a":null})");
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a"}])").code, errc::missing_member);
+    EXPECT_EQ(run(R"({"a":null})", R"([{"op":"test","path":"/a","value":null}])").code,
+              errc::success);
+    EXPECT_EQ(run(R"({"a":null})", R"([{"op":"test","path":"/a"}])").code, errc::missing_member);
+}
+
+TEST(Operation, UnknownAndUnusedMembersAreIgnored) {
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a","value":1,"from":7,"x":{"y":[]}}])").doc,
+              R"({"a":1})");
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"remove","path":"/a","value":{}}])").doc, "{}");
+    EXPECT_EQ(run(R"({"a":1})", R"([{"value":2,"path":"/a","op":"replace"}])").doc, R"({"a":2})");
+}
+
+TEST(Remove, KeepsTheOrderOfTheRest) {
+    EXPECT_EQ(run(R"({"a":1,"b":2,"c":3})", R"([{"op":"remove","path":"/a"}])").doc,
+              R"({"b":2,"c":3})");
+    EXPECT_EQ(run("[1,2,3]", R"([{"op":"remove","path":"/1"}])").doc, "[1,3]");
+    EXPECT_EQ(run("[1,2,3]", R"([{"op":"remove","path":"/-"}])").code, errc::index_out_of_range);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"remove","path":""}])").code, errc::cannot_remove_root);
+}
+
+TEST(Replace, TargetMustExist) {
+    EXPECT_EQ(run("{}", R"([{"op":"replace","path":"/a","value":1}])").code, errc::path_not_found);
+    EXPECT_EQ(run("[1]", R"([{"op":"replace","path":"/1","value":1}])").code,
+              errc::index_out_of_range);
+    EXPECT_EQ(run("[1]", R"([{"op":"replace","path":"/-","value":1}])").code,
+              errc::index_out_of_range);
+}
+
+TEST(Move, RemoveThenAdd) {
+    EXPECT_EQ(run(R"({"a":[0,1,2,3]})", R"([{"op":"move","from":"/a/1","path":"/a/3"}])").doc,
+              R"({"a":[0,2,3,1]})");
+    EXPECT_EQ(run(R"({"a":1,"b":2})", R"([{"op":"move","from":"/a","path":"/c"}])").doc,
+              R"({"b":2,"c":1})");
+    EXPECT_EQ(run(R"({"a":{"b":1}})", R"([{"op":"move","from":"/a/b","path":""}])").doc, "1");
+    EXPECT_EQ(run(R"({"a":{"b":1}})", R"([{"op":"move","from":"/a","path":"/a/b"}])").code,
+              errc::move_into_own_child);
+    EXPECT_EQ(run(R"({"a":{"b":1}})", R"([{"op":"move","from":"","path":"/a/x"}])").code,
+              errc::move_into_own_child);
+    // "/a" is not a prefix of "/ab".
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/ab"}])").doc,
+              R"({"ab":1})");
+}
+
+TEST(Move, OntoItselfChangesNothingButTheSourceMustExist) {
+    const auto o = run(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/a"}])");
+    EXPECT_EQ(o.code, errc::success);
+    EXPECT_FALSE(o.changed);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"/b","path":"/b"}])").code,
+              errc::path_not_found);
+}
+
+TEST(Copy, IsDeep) {
+    EXPECT_EQ(run(R"({"a":{"x":[1]}})",
+                  R"([{"op":"copy","from":"/a","path":"/b"},{"op":"add","path":"/a/x/-","value":2}])")
+                  .doc,
+              R"({"a":{"x":[1,2]},"b":{"x":[1]}})");
+    EXPECT_EQ(run(R"({"a":[1]})", R"([{"op":"copy","from":"/a","path":"/a/0"}])").doc,
+              R"({"a":[[1],1]})");
+}
+
+// A failing last operation undoes every kind of earlier one, restoring member order too.
+TEST(Atomic, EveryOperationKindRollsBack) {
+    const std::string doc = R"({"a":1,"b":[1,2,3],"c":{"d":"e","f":"g"},"h":true})";
+    const char* first_ops[] = {
+        R"({"op":"add","path":"/z","value":{"deep":[1,2]}})",
+        R"({"op":"add","path":"/a","value":"replaced"})",
+        R"({"op":"add","path":"/b/1","value":9})",
+        R"({"op":"add","path":"/b/-","value":9})",
+        R"({"op":"add","path":"","value":[]})",
+        R"({"op":"remove","path":"/a"})",
+        R"({"op":"remove","path":"/c/d"})",
+        R"({"op":"remove","path":"/b/0"})",
+        R"({"op":"replace","path":"/c","value":0})",
+        R"({"op":"replace","path":"","value":0})",
+        R"({"op":"move","from":"/a","path":"/c/a"})",
+        R"({"op":"move","from":"/b/0","path":"/b/2"})",
+        R"({"op":"move","from":"/c/d","path":"/a"})",
+        R"({"op":"move","from":"/c","path":""})",
+        R"({"op":"move","from":"/b","path":"/c/f"})",
+        R"({"op":"copy","from":"/c","path":"/b/0"})",
+        R"({"op":"copy","from":"/c","path":"/h"})",
+        R"({"op":"copy","from":"","path":"/c/x"})",
+    };
+    for (const char* op : first_ops) {
+        for (const char* fail : {R"({"op":"test","path":"","value":"never"})",
+                                 R"({"op":"remove","path":"/nothing/here"})"}) {
+            const std::string patch = std::string("[") + op + "," + op + "," + fail + "]";
+            SCOPED_TRACE(patch);
+            const auto o = run(doc, patch);
+            EXPECT_NE(o.code, errc::success);
+            EXPECT_EQ(o.doc, serialize(relpatch_test::parse(doc)));
+            EXPECT_FALSE(o.changed);
+        }
+    }
+}
+
+TEST(Atomic, MoveWhoseAddFailsPutsTheValueBack) {
+    const std::string doc = R"({"a":{"x":1},"b":[1,2]})";
+    for (const char* patch : {R"([{"op":"move","from":"/a","path":"/b/7"}])",
+                              R"([{"op":"move","from":"/b/0","path":"/nope/x"}])",
+                              R"([{"op":"move","from":"/a/x","path":"/b/01"}])"}) {
+        const auto o = run(doc, patch);
+        EXPECT_NE(o.code, errc::success) << patch;
+        EXPECT_EQ(o.doc, serialize(relpatch_test::parse(doc))) << patch;
+    }
+}
+
+TEST(Atomic, CrtAllocatorDocumentRollsBackWithoutLeaksOrDoubleFrees) {
+    using CrtDoc = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::CrtAllocator>;
+    CrtDoc doc;
+    doc.Parse(R"({"a":{"b":[1,"two",{"three":3}]},"s":"a long string that is not short"})");
+    ASSERT_FALSE(doc.HasParseError());
+    const std::string before = serialize(doc);
+    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([
+        {"op":"copy","from":"/a","path":"/c"},
+        {"op":"move","from":"/s","path":"/a/b/0"},
+        {"op":"replace","path":"/a/b/2","value":{"x":"another long string value"}},
+        {"op":"remove","path":"/c/b"},
+        {"op":"add","path":"/n","value":"yet another long string value"},
+        {"op":"test","path":"/n","value":"different"}])");
+    EXPECT_EQ(r.code(), errc::test_failed);
+    EXPECT_EQ(serialize(doc), before);
+    const relpatch::result ok = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        doc, R"([{"op":"copy","from":"/a","path":"/c"},{"op":"remove","path":"/a"}])");
+    EXPECT_TRUE(ok) << ok.message();
+    EXPECT_EQ(serialize(doc),
+              R"({"s":"a long string that is not short","c":{"b":[1,"two",{"three":3}]}})");
+}
+
+TEST(Changed, OnlyRealModificationsCount) {
+    EXPECT_FALSE(run(R"({"a":false})", R"([{"op":"replace","path":"/a","value":false}])").changed);
+    EXPECT_TRUE(run(R"({"a":false})", R"([{"op":"replace","path":"/a","value":true}])").changed);
+    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":1.0}])").changed);
+    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"add","path":"/a","value":1}])").changed);
+    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"test","path":"/a","value":1}])").changed);
+    EXPECT_FALSE(run(R"({"a":1})", "[]").changed);
+    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"remove","path":"/a"}])").changed);
+    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"copy","from":"/a","path":"/b"}])").changed);
+}
+
+TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {
+    std::string patch = "[";
+    for (int i = 0; i < 64; ++i) {
+        if (i != 0) patch += ",";
+        patch += R"({"op":"copy","from":"/a","path":"/a/-"})";  // doubles /a each time
+    }
+    patch += "]";
+    const auto o = run(R"({"a":[1,2,3,4,5,6,7,8]})", patch);
+    EXPECT_EQ(o.code, errc::growth_limit_exceeded);
+}
+
+TEST(Limits, CopyDeeperThanTheLimitIsRefused) {
+    relpatch::limits lim;
+    lim.max_depth = 4;  // values and copies may nest 2 levels
+    EXPECT_EQ(run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a/0","path":"/b"}])", lim).code,
+              errc::success);
+    EXPECT_EQ(run(R"({"a":[[[[1]]]]})", R"([{"op":"copy","from":"/a","path":"/b"}])", lim).code,
+              errc::nesting_too_deep);
+}
+
+TEST(Limits, DefaultsAreGenerousEnoughForReleasePatches) {
+    const relpatch::limits lim;
+    EXPECT_GE(lim.max_operations, 100u);
+    EXPECT_GE(lim.max_pointer_length, 256u);
+    EXPECT_GE(lim.max_depth, 16u);
+}
+
+TEST(ParsedPatch, ValuesAreCopiedNotShared) {
+    rapidjson::Document doc = relpatch_test::parse("{}");
+    std::string buffer = "borrowed string";
+    rapidjson::Document patch;
+    patch.SetArray();
+    rapidjson::Value op(rapidjson::kObjectType);
+    op.AddMember("op", "add", patch.GetAllocator());
+    op.AddMember("path", "/x", patch.GetAllocator());
+    op.AddMember("value", rapidjson::StringRef(buffer.data(), buffer.size()),
+                 patch.GetAllocator());
+    patch.PushBack(op, patch.GetAllocator());
+    ASSERT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, doc.GetAllocator()));
+    buffer.assign(buffer.size(), 'X');
+    EXPECT_EQ(serialize(doc), R"({"x":"borrowed string"})");
+}
+
+TEST(ParsedPatch, DeepValueIsRefused) {
+    rapidjson::Document doc = relpatch_test::parse("{}");
+    rapidjson::Document patch = relpatch_test::parse(
+        R"([{"op":"test","path":"","value":[[[[[[[[[[[[]]]]]]]]]]]]}])");
+    relpatch::limits lim;
+    lim.max_depth = 8;
+    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        doc, patch, doc.GetAllocator(), lim);
+    EXPECT_EQ(r.code(), errc::nesting_too_deep);
+    EXPECT_EQ(r.op_index(), 0u);
+}
+
+}  // namespace
