@@ -6,6 +6,7 @@
 #include <relpatch/error.hpp>
 #include <relpatch/limits.hpp>
 #include <relpatch/pointer.hpp>
+#include <relpatch/detail/members.hpp>
 
 #include <cstddef>
 #include <string_view>
@@ -70,19 +71,19 @@ inline errc decode_operation(const V& obj, const limits& lim, basic_operation<V>
     const V* path = nullptr;
     const V* from = nullptr;
     const V* value = nullptr;
-    for (auto m = obj.MemberBegin(); m != obj.MemberEnd(); ++m) {
-        const V** slot = name_is(m->name, "op")      ? &op
-                         : name_is(m->name, "path")  ? &path
-                         : name_is(m->name, "from")  ? &from
-                         : name_is(m->name, "value") ? &value
-                                                     : nullptr;
+    for (const auto& m : members(obj)) {
+        const V** slot = name_is(m.name, "op")      ? &op
+                         : name_is(m.name, "path")  ? &path
+                         : name_is(m.name, "from")  ? &from
+                         : name_is(m.name, "value") ? &value
+                                                    : nullptr;
         if (slot == nullptr) continue;  // RFC 6902 section 4: other members are ignored
         if (*slot != nullptr) {
             detail = slot == &op ? "\"op\" appears twice" : slot == &path ? "\"path\" appears twice"
                      : slot == &from ? "\"from\" appears twice" : "\"value\" appears twice";
             return errc::duplicate_member;
         }
-        *slot = &m->value;
+        *slot = &m.value;
     }
     if (op == nullptr) {
         detail = "\"op\" is missing";

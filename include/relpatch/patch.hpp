@@ -78,16 +78,16 @@ inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& 
             return failure<V>(errc::patch_not_array, none, "this policy takes a bare array");
         const V* inner = nullptr;
         const V* note = nullptr;
-        for (auto m = patch.MemberBegin(); m != patch.MemberEnd(); ++m) {
-            const V** slot = name_is(m->name, "patch")     ? &inner
-                             : name_is(m->name, "comment") ? &note
-                                                           : nullptr;
+        for (const auto& m : members(patch)) {
+            const V** slot = name_is(m.name, "patch")     ? &inner
+                             : name_is(m.name, "comment") ? &note
+                                                          : nullptr;
             if (slot == nullptr) continue;
             if (*slot != nullptr)
                 return failure<V>(errc::duplicate_member, none,
                                   slot == &inner ? "\"patch\" appears twice in the envelope"
                                                  : "\"comment\" appears twice in the envelope");
-            *slot = &m->value;
+            *slot = &m.value;
         }
         if (inner == nullptr)
             return failure<V>(errc::missing_member, none, "the envelope has no \"patch\"");

@@ -6,6 +6,7 @@
 // escaped, decoding "~1" and "~0" on the fly.
 
 #include <relpatch/error.hpp>
+#include <relpatch/detail/members.hpp>
 
 #include <rapidjson/document.h>
 
@@ -208,14 +209,12 @@ public:
         return walk(root, out);
     }
 
-    // The first member of `object` whose name equals `t`, or MemberEnd().
+    // The first member of `object` (an object) whose name equals `t`, or nullptr.
     template <class V>
-    static auto find_member(V& object, const token& t) noexcept {
-        auto it = object.MemberBegin();
-        const auto end = object.MemberEnd();
-        for (; it != end; ++it)
-            if (t.equals(it->name.GetString(), it->name.GetStringLength())) break;
-        return it;
+    static detail::member_t<V>* find_member(V& object, const token& t) noexcept {
+        for (auto& m : detail::members(object))
+            if (t.equals(m.name.GetString(), m.name.GetStringLength())) return &m;
+        return nullptr;
     }
 
 private:
@@ -225,7 +224,7 @@ private:
         for (const token t : *this) {
             if (cur->IsObject()) {
                 const auto it = find_member(*cur, t);
-                if (it == cur->MemberEnd()) return errc::path_not_found;
+                if (it == nullptr) return errc::path_not_found;
                 cur = &it->value;
             } else if (cur->IsArray()) {
                 std::size_t index = 0;

@@ -81,7 +81,7 @@ struct release_policy {
 
         if (!document.IsObject()) return {errc::path_not_found, "the document is not an object"};
         const auto phases = basic_pointer<Value>::find_member(document, tokens[0]);
-        if (phases == document.MemberEnd())
+        if (phases == nullptr)
             return {errc::path_not_found, "the document has no \"phases\""};
         if (!phases->value.IsArray())
             return {errc::path_not_found, "\"phases\" is not an array"};
@@ -91,7 +91,7 @@ struct release_policy {
         const Value& phase = phases->value[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
         if (!phase.IsObject()) return {errc::path_not_found, "the phase is not an object"};
         const auto complete = basic_pointer<Value>::find_member(phase, tokens[2]);
-        if (complete == phase.MemberEnd())
+        if (complete == nullptr)
             return {errc::path_not_found, "the phase has no \"complete\""};
         if (!complete->value.IsBool())
             return {errc::target_type_not_allowed, "the phase's \"complete\" is not a boolean"};
@@ -119,9 +119,9 @@ struct ordered_release_policy : release_policy {
                                const Value& document) noexcept {
         const Value* phases = nullptr;
         if (patch.size() == 0 || !document.IsObject()) return {};
-        for (auto m = document.MemberBegin(); m != document.MemberEnd(); ++m)
-            if (detail::name_is(m->name, "phases")) {
-                phases = &m->value;
+        for (const auto& m : detail::members(document))
+            if (detail::name_is(m.name, "phases")) {
+                phases = &m.value;
                 break;
             }
         const std::size_t count = phases->Size();
@@ -134,8 +134,8 @@ struct ordered_release_policy : release_policy {
             }
             const Value& phase = (*phases)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(j)];
             if (!phase.IsObject()) return false;
-            for (auto m = phase.MemberBegin(); m != phase.MemberEnd(); ++m)
-                if (detail::name_is(m->name, "complete")) return m->value.IsTrue();
+            for (const auto& m : detail::members(phase))
+                if (detail::name_is(m.name, "complete")) return m.value.IsTrue();
             return false;
         };
         std::size_t first_incomplete = count;

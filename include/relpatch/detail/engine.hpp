@@ -121,7 +121,7 @@ private:
         const auto last = path.back();
         if (parent->IsObject()) {
             const auto it = pointer_type::find_member(*parent, last);
-            if (it != parent->MemberEnd())
+            if (it != nullptr)
                 return swap_in(path, it->value, value, entry::value_replaced);
             V name;
             set_name(name, last);
@@ -151,8 +151,8 @@ private:
         const auto last = path.back();
         if (parent->IsObject()) {
             const auto it = pointer_type::find_member(*parent, last);
-            if (it == parent->MemberEnd()) return errc::path_not_found;
-            const auto position = static_cast<std::size_t>(it - parent->MemberBegin());
+            if (it == nullptr) return errc::path_not_found;
+            const auto position = static_cast<std::size_t>(it - members(*parent).begin());
             entry undo(entry::member_removed, path, position);
             undo.name.Swap(it->name);
             removed.Swap(it->value);
@@ -163,7 +163,7 @@ private:
                 it->value.Swap(for_move ? removed : undo.value);
                 return errc::growth_limit_exceeded;
             }
-            parent->EraseMember(it);
+            parent->EraseMember(parent->MemberBegin() + static_cast<std::ptrdiff_t>(position));
         } else if (parent->IsArray()) {
             std::size_t index = 0;
             e = last.to_index(parent->Size(), false, index);
@@ -261,15 +261,17 @@ private:
             }
             break;
         case entry::member_added:
-            if (V* parent = resolve_for_undo(u.path.parent())) {
-                auto last = parent->MemberEnd() - 1;
+            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsObject() &&
+                                                               parent->MemberCount() > 0) {
+                const auto last = parent->MemberCount() - 1;
                 carry_.SetNull();
-                carry_.Swap(last->value);
-                parent->EraseMember(last);
+                carry_.Swap(members(*parent).begin()[last].value);
+                parent->EraseMember(parent->MemberBegin() + static_cast<std::ptrdiff_t>(last));
             }
             break;
         case entry::element_inserted:
-            if (V* parent = resolve_for_undo(u.path.parent())) {
+            if (V* parent = resolve_for_undo(u.path.parent());
+                parent && parent->IsArray() && u.position < parent->Size()) {
                 const auto i = static_cast<RAPIDJSON_NAMESPACE::SizeType>(u.position);
                 carry_.SetNull();
                 carry_.Swap((*parent)[i]);
@@ -277,12 +279,12 @@ private:
             }
             break;
         case entry::member_removed:
-            if (V* parent = resolve_for_undo(u.path.parent()))
+            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsObject())
                 insert_member(*parent, u.position, u.name, u.value_in_carry ? carry_ : u.value,
                               alloc_);
             break;
         case entry::element_removed:
-            if (V* parent = resolve_for_undo(u.path.parent()))
+            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsArray())
                 insert_element(*parent, u.position, u.value_in_carry ? carry_ : u.value, alloc_);
             break;
         }

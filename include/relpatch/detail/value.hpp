@@ -5,6 +5,7 @@
 // a bounded size and depth measure, a deep copy that never shares strings, and ordered inserts.
 
 #include <relpatch/error.hpp>
+#include <relpatch/detail/members.hpp>
 
 #include <rapidjson/document.h>
 
@@ -71,10 +72,11 @@ inline bool equal(const V& a, const V& b) noexcept {
     }
     case RAPIDJSON_NAMESPACE::kObjectType: {
         if (a.MemberCount() != b.MemberCount()) return false;
-        for (auto m = a.MemberBegin(); m != a.MemberEnd(); ++m) {
-            auto n = b.MemberBegin();
-            while (n != b.MemberEnd() && !strings_equal(m->name, n->name)) ++n;
-            if (n == b.MemberEnd() || !equal(m->value, n->value)) return false;
+        const auto theirs = members(b);
+        for (const auto& m : members(a)) {
+            auto n = theirs.begin();
+            while (n != theirs.end() && !strings_equal(m.name, n->name)) ++n;
+            if (n == theirs.end() || !equal(m.value, n->value)) return false;
         }
         return true;
     }
@@ -99,9 +101,9 @@ inline errc measure(const V& v, std::size_t depth_left, std::size_t& bytes_left)
         }
     } else if (v.IsObject()) {
         if (depth_left == 0) return errc::nesting_too_deep;
-        for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
-            errc r = measure(m->name, depth_left - 1, bytes_left);
-            if (r == errc::success) r = measure(m->value, depth_left - 1, bytes_left);
+        for (const auto& m : members(v)) {
+            errc r = measure(m.name, depth_left - 1, bytes_left);
+            if (r == errc::success) r = measure(m.value, depth_left - 1, bytes_left);
             if (r != errc::success) return r;
         }
     }
@@ -127,11 +129,11 @@ inline void deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
         break;
     case RAPIDJSON_NAMESPACE::kObjectType:
         out.SetObject();
-        for (auto m = in.MemberBegin(); m != in.MemberEnd(); ++m) {
+        for (const auto& m : members(in)) {
             V name;
             V value;
-            deep_copy(name, m->name, alloc);
-            deep_copy(value, m->value, alloc);
+            deep_copy(name, m.name, alloc);
+            deep_copy(value, m.value, alloc);
             out.AddMember(name, value, alloc);
         }
         break;
@@ -156,11 +158,10 @@ template <class V, class Allocator>
 inline void insert_member(V& object, std::size_t pos, V& name, V& value,
                           Allocator& alloc) noexcept {
     object.AddMember(name, value, alloc);
-    auto members = object.MemberBegin();
+    auto* m = members(object).begin();
     for (auto k = static_cast<std::size_t>(object.MemberCount()) - 1; k > pos; --k) {
-        members[static_cast<std::ptrdiff_t>(k)].name.Swap(members[static_cast<std::ptrdiff_t>(k - 1)].name);
-        members[static_cast<std::ptrdiff_t>(k)].value.Swap(
-            members[static_cast<std::ptrdiff_t>(k - 1)].value);
+        m[k].name.Swap(m[k - 1].name);
+        m[k].value.Swap(m[k - 1].value);
     }
 }
 
