@@ -86,3 +86,15 @@ TEST(Equal, TestOpUsesTheRfcComparator) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Equal, ObjectWithDuplicateNamesEqualsItself) {
+    const rapidjson::Document x = relpatch_test::parse(R"({"a":1,"a":2})");
+    const rapidjson::Document y = relpatch_test::parse(R"({"a":1,"a":2})");
+    const rapidjson::Document z = relpatch_test::parse(R"({"a":2,"a":1})");
+    EXPECT_TRUE(relpatch::detail::equal<rapidjson::Value>(x, y));
+    EXPECT_FALSE(relpatch::detail::equal<rapidjson::Value>(x, z));
+}
+
+}  // namespace

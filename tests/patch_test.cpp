@@ -211,6 +211,13 @@ TEST(Changed, OnlyRealModificationsCount) {
     EXPECT_FALSE(run(R"({"a":1})", "[]").changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"remove","path":"/a"}])").changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"copy","from":"/a","path":"/b"}])").changed);
+    // Scalar replaces are judged by their net effect; other kinds per operation.
+    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":2},
+                                       {"op":"replace","path":"/a","value":1}])").changed);
+    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":[]},
+                                      {"op":"replace","path":"/a","value":1}])").changed);
+    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"add","path":"/b","value":2},
+                                      {"op":"remove","path":"/b"}])").changed);
 }
 
 TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {

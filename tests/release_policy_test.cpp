@@ -87,6 +87,13 @@ TEST(ReleasePolicy, SeveralOperationsAndNoOps) {
     r = patch(doc, "[" + replace(0, "false") + "]");
     EXPECT_TRUE(r.changed());
     EXPECT_FALSE(complete(doc, 0));
+    // Judged by the net effect: set and set back is no change to store.
+    r = patch(doc, "[" + replace(0, "true") + "," + replace(0, "false") + "]");
+    EXPECT_TRUE(r);
+    EXPECT_FALSE(r.changed());
+    EXPECT_FALSE(complete(doc, 0));
+    r = patch(doc, "[" + replace(0, "false") + "," + replace(0, "true") + "]");
+    EXPECT_TRUE(r.changed());
 }
 
 TEST(ReleasePolicy, AtomicAcrossOperations) {

@@ -35,7 +35,9 @@ public:
 
     // True when applying the patch modified the document. An operation that writes a value equal
     // to the one already there (replace false with false), moves a location onto itself, or only
-    // tests, modifies nothing. Operations that cancel each other still count as modifications.
+    // tests, modifies nothing. A patch of scalar replaces (every release patch) is judged by its
+    // net effect: setting a flag and setting it back is no change. Other operations that cancel
+    // each other (add then remove) still count as modifications.
     bool changed() const noexcept { return changed_; }
 
     // The pointer the failure is about, as UTF-8 (possibly truncated, see path_truncated()).

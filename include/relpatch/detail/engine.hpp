@@ -53,7 +53,27 @@ public:
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
 
-    bool changed() const noexcept { return changed_; }
+    // Whether the applied operations modified the document. When every operation was a replace
+    // of a scalar by a scalar (as under the release policies), this is exact: a patch that sets a
+    // flag and then sets it back reports no change. Otherwise it is per operation.
+    bool changed() const noexcept {
+        if (!changed_) return false;
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            const entry& e = log_[i];
+            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
+                return true;
+        }
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            const entry& e = log_[i];
+            bool first = true;  // the first entry for a path holds the original value
+            for (std::size_t j = 0; j < i && first; ++j) first = log_[j].path != e.path;
+            if (!first) continue;
+            const V* now = nullptr;
+            if (e.path.resolve(static_cast<const V&>(doc_), now) != errc::success) return true;
+            if (now->IsObject() || now->IsArray() || !equal(*now, e.value)) return true;
+        }
+        return false;
+    }
 
     // Applies `op`; on error sets `at_from` when the error is about op.from.
     errc apply(const basic_operation<V>& op, bool& at_from) noexcept {

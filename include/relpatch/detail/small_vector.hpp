@@ -31,6 +31,7 @@ public:
     bool empty() const noexcept { return size_ == 0; }
     T& back() noexcept { return data_[size_ - 1]; }
     T& operator[](std::size_t i) noexcept { return data_[i]; }
+    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
 
     // Returns false (and adds nothing) when memory runs out.
     template <class... Args>
