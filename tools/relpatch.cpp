@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
         doc_text.data(), doc_text.size(), max_document_depth);
     rapidjson::Document doc;
     if (doc_scan == relpatch::errc::success)
-        doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(
+        doc.Parse<rapidjson::kParseIterativeFlag>(
             doc_text.data(), doc_text.size());
     if (doc_scan != relpatch::errc::success || doc.HasParseError()) {
         std::fprintf(stderr, "relpatch: %s is not a JSON document: %s\n", doc_path.c_str(),
