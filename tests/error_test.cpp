@@ -30,6 +30,19 @@ TEST(Errc, EveryCodeHasADistinctNameAndMessage) {
     }
     EXPECT_EQ(names.size(), static_cast<std::size_t>(last_error - first_error + 1));
     EXPECT_STREQ(relpatch::errc_name(static_cast<relpatch::errc>(last_error + 1)), "unknown_error");
+    EXPECT_STREQ(relpatch::errc_message(static_cast<relpatch::errc>(last_error + 1)), "unknown error");
+    EXPECT_STREQ(relpatch::errc_name(relpatch::errc::success), "success");
+    EXPECT_STREQ(relpatch::errc_message(relpatch::errc::success), "success");
+}
+
+TEST(OpType, Names) {
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::add), "add");
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::remove), "remove");
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::replace), "replace");
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::move), "move");
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::copy), "copy");
+    EXPECT_STREQ(relpatch::op_name(relpatch::op_type::test), "test");
+    EXPECT_STREQ(relpatch::op_name(static_cast<relpatch::op_type>(42)), "?");
 }
 
 TEST(Errc, HttpStatusFollowsRfc5789) {
@@ -46,6 +59,7 @@ TEST(Errc, HttpStatusFollowsRfc5789) {
         const int s = relpatch::http_status(static_cast<relpatch::errc>(i));
         EXPECT_TRUE(s == 400 || s == 409 || s == 413 || s == 422) << i << " " << s;
     }
+    EXPECT_EQ(relpatch::http_status(static_cast<relpatch::errc>(last_error + 1)), 500);
 }
 
 TEST(Errc, ErrorCodeIntegration) {

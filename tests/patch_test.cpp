@@ -91,6 +91,21 @@ TEST(Remove, KeepsTheOrderOfTheRest) {
     EXPECT_EQ(run("[1,2,3]", R"([{"op":"remove","path":"/1"}])").doc, "[1,3]");
     EXPECT_EQ(run("[1,2,3]", R"([{"op":"remove","path":"/-"}])").code, errc::index_out_of_range);
     EXPECT_EQ(run(R"({"a":1})", R"([{"op":"remove","path":""}])").code, errc::cannot_remove_root);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"remove","path":"/a/b"}])").code, errc::not_a_container);
+    EXPECT_EQ(run(R"({"a":[1]})", R"([{"op":"remove","path":"/a/x"}])").code, errc::invalid_index);
+}
+
+TEST(Operation, MalformedMembers) {
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a","path":"/b","value":1}])").code,
+              errc::duplicate_member);
+    EXPECT_EQ(run("{}", R"([{"op":"add","path":"/a","value":1,"value":2}])").code,
+              errc::duplicate_member);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"copy","from":"/a","from":"/a","path":"/b"}])").code,
+              errc::duplicate_member);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"copy","from":1,"path":"/b"}])").code,
+              errc::invalid_member_type);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"a","path":"/b"}])").code,
+              errc::invalid_pointer);
 }
 
 TEST(Replace, TargetMustExist) {

@@ -211,9 +211,9 @@ TEST(ReleasePolicy, Utf16Document) {
 
     const std::u16string before = serialize(doc);
     const relpatch::result no = relpatch::apply_patch(
-        doc, u"[{\"op\":\"replace\",\"path\":\"/na\u00efve/\U0001F600\",\"value\":true}]");
+        doc, u"[{\"op\":\"replace\",\"path\":\"/na\u00efve/\U0001F600/\u20ac\",\"value\":true}]");
     EXPECT_EQ(no.code(), errc::path_not_allowed);
-    EXPECT_EQ(no.path(), "/na\xC3\xAFve/\xF0\x9F\x98\x80");  // reported as UTF-8
+    EXPECT_EQ(no.path(), "/na\xC3\xAFve/\xF0\x9F\x98\x80/\xE2\x82\xAC");  // reported as UTF-8
     EXPECT_EQ(serialize(doc), before);
 }
 
@@ -241,9 +241,28 @@ TEST(OrderedReleasePolicy, PhasesCompleteInOrder) {
                                 replace(0, "false") + "]");
     EXPECT_EQ(r.code(), errc::phase_order_violation);
     EXPECT_EQ(r.op_index(), 1u);
+    // A phase that is not an object counts as incomplete.
+    rapidjson::Document odd = relpatch_test::parse(R"({"phases":[7,{"complete":false}]})");
+    EXPECT_EQ(patch<ordered>(odd, "[" + replace(1, "true") + "]").code(), errc::phase_order_violation);
+    rapidjson::Document unset = relpatch_test::parse(R"({"phases":[{"started":true},{"complete":false}]})");
+    EXPECT_EQ(patch<ordered>(unset, "[" + replace(1, "true") + "]").code(), errc::phase_order_violation);
     // The ordinary release rules still apply first.
     EXPECT_EQ(patch<ordered>(doc, R"([{"op":"replace","path":"/name","value":1}])").code(),
               errc::path_not_allowed);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ReleasePolicy, InvalidUtf8InAParsedPatchIsReportedReadably) {
+    rapidjson::Document doc = relpatch_test::parse(relpatch_test::release_example());
+    rapidjson::Document patch = relpatch_test::parse(R"([{"op":"replace","value":true}])");
+    patch[0].AddMember("path", rapidjson::Value("/\xFF/complete", patch.GetAllocator()),
+                       patch.GetAllocator());
+    const relpatch::result r = relpatch::apply_patch(doc, patch, doc.GetAllocator());
+    EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
+    EXPECT_EQ(r.path(), "/\xEF\xBF\xBD/complete");  // U+FFFD in place of the invalid byte
 }
 
 }  // namespace

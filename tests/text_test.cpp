@@ -44,6 +44,8 @@ TEST(PatchText, LoneLowSurrogateEscapeIsRefused) {
     EXPECT_EQ(apply_text(add_string("a\\\\uDC00")), errc::test_failed);  // an escaped backslash
     EXPECT_EQ(apply_text(add_string("\\uD83D\\uDE00")), errc::test_failed);  // a valid pair
     EXPECT_EQ(apply_text(add_string("\\uD83Dx")), errc::invalid_json);  // RapidJSON refuses it
+    EXPECT_EQ(apply_text(add_string("\\u12G4")), errc::invalid_json);
+    EXPECT_EQ(apply_text(add_string("\\uD83D\\u12G4")), errc::invalid_json);
 }
 
 TEST(PatchText, RawNulIsInvalidJson) {

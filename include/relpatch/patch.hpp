@@ -138,6 +138,13 @@ inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& 
     }
 
     engine<V, Allocator> eng(doc, alloc, value_limits);
+    std::size_t log_entries = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const op_type t = view[i].op;
+        log_entries += t == op_type::move ? 2 : t == op_type::test ? 0 : 1;
+    }
+    if (!eng.reserve(log_entries))
+        return failure<V>(errc::growth_limit_exceeded, none, "out of memory for the undo log");
     for (std::size_t i = 0; i < count; ++i) {
         op = view[i];
         bool at_from = false;

@@ -56,6 +56,10 @@ public:
     // Whether the applied operations modified the document. When every operation was a replace
     // of a scalar by a scalar (as under the release policies), this is exact: a patch that sets a
     // flag and then sets it back reports no change. Otherwise it is per operation.
+    // Room in the undo log for `entries` (each op needs one, move two, test none); call once
+    // before applying. False when memory runs out, before anything changed.
+    bool reserve(std::size_t entries) noexcept { return log_.reserve(entries); }
+
     bool changed() const noexcept {
         if (!changed_) return false;
         for (std::size_t i = 0; i < log_.size(); ++i) {
@@ -102,14 +106,12 @@ public:
             at_from = e != errc::success;
             return e != errc::success ? e : add(op.path, value);
         }
-        case op_type::test: {
-            const V* target = nullptr;
-            const errc e = op.path.resolve(static_cast<const V&>(doc_), target);
-            if (e != errc::success) return e;
-            return equal(*target, *op.value) ? errc::success : errc::test_failed;
+        case op_type::test: break;
         }
-        }
-        return errc::unknown_op;
+        const V* target = nullptr;
+        const errc e = op.path.resolve(static_cast<const V&>(doc_), target);
+        if (e != errc::success) return e;
+        return equal(*target, *op.value) ? errc::success : errc::test_failed;
     }
 
     // Undoes every applied operation, newest first.
@@ -130,7 +132,7 @@ private:
         return errc::success;
     }
 
-    bool log(entry&& e) noexcept { return log_.emplace_back(std::move(e)); }
+    void log(entry&& e) noexcept { log_.emplace_back(std::move(e)); }
 
     // Puts `value` (moved from) at `path`: RFC 6902 section 4.1.
     errc add(const pointer_type& path, V& value) noexcept {
@@ -145,14 +147,13 @@ private:
                 return swap_in(path, it->value, value, entry::value_replaced);
             V name;
             set_name(name, last);
-            if (!log(entry(entry::member_added, path))) return errc::growth_limit_exceeded;
+            log(entry(entry::member_added, path));
             parent->AddMember(name, value, alloc_);
         } else if (parent->IsArray()) {
             std::size_t index = 0;
             e = last.to_index(parent->Size(), true, index);
             if (e != errc::success) return e;
-            if (!log(entry(entry::element_inserted, path, index)))
-                return errc::growth_limit_exceeded;
+            log(entry(entry::element_inserted, path, index));
             insert_element(*parent, index, value, alloc_);
         } else {
             return errc::not_a_container;
@@ -178,11 +179,7 @@ private:
             removed.Swap(it->value);
             if (!for_move) undo.value.Swap(removed);
             undo.value_in_carry = for_move;
-            if (!log(std::move(undo))) {
-                it->name.Swap(undo.name);
-                it->value.Swap(for_move ? removed : undo.value);
-                return errc::growth_limit_exceeded;
-            }
+            log(std::move(undo));
             parent->EraseMember(parent->MemberBegin() + static_cast<std::ptrdiff_t>(position));
         } else if (parent->IsArray()) {
             std::size_t index = 0;
@@ -193,10 +190,7 @@ private:
             removed.Swap((*parent)[i]);
             if (!for_move) undo.value.Swap(removed);
             undo.value_in_carry = for_move;
-            if (!log(std::move(undo))) {
-                (*parent)[i].Swap(for_move ? removed : undo.value);
-                return errc::growth_limit_exceeded;
-            }
+            log(std::move(undo));
             parent->Erase(parent->Begin() + i);
         } else {
             return errc::not_a_container;
@@ -219,16 +213,14 @@ private:
 
     // RFC 6902 section 4.4: remove from `from`, then add at `path`.
     errc move(const pointer_type& from, const pointer_type& path, bool& at_from) noexcept {
-        const V* source = nullptr;
-        errc e = from.resolve(static_cast<const V&>(doc_), source);
-        if (e != errc::success) {
+        if (from == path) {  // a no-op, but "from" must exist
+            const V* source = nullptr;
             at_from = true;
-            return e;
+            return from.resolve(static_cast<const V&>(doc_), source);
         }
-        if (from == path) return errc::success;
         if (from.is_proper_prefix_of(path)) return errc::move_into_own_child;
         V value;
-        e = remove(from, value, true);
+        errc e = remove(from, value, true);
         if (e != errc::success) {
             at_from = true;
             return e;
@@ -242,8 +234,7 @@ private:
     errc swap_in(const pointer_type& path, V& slot, V& value,
                  typename entry::kind_type kind) noexcept {
         const bool same = equal(slot, value);
-        entry undo(kind, path);
-        if (!log(std::move(undo))) return errc::growth_limit_exceeded;
+        log(entry(kind, path));
         slot.Swap(value);
         log_.back().value.Swap(value);
         changed_ = changed_ || !same;

@@ -2,7 +2,8 @@
 #define RELPATCH_DETAIL_SMALL_VECTOR_HPP
 
 // A vector that keeps its first N elements inline, so short patches never touch the heap.
-// Only what the engine needs: emplace_back, back, pop_back, size.
+// Only what the engine needs. Memory is reserved up front, where running out can still be
+// refused cleanly; emplace_back then never allocates.
 
 #include <cstddef>
 #include <cstdlib>
@@ -33,13 +34,29 @@ public:
     T& operator[](std::size_t i) noexcept { return data_[i]; }
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
 
-    // Returns false (and adds nothing) when memory runs out.
+    std::size_t capacity() const noexcept { return capacity_; }
+
+    // Makes room for `n` elements in all. Returns false when memory runs out.
+    bool reserve(std::size_t n) noexcept {
+        if (n <= capacity_) return true;
+        if (n > static_cast<std::size_t>(-1) / sizeof(T)) return false;
+        T* fresh = static_cast<T*>(std::malloc(n * sizeof(T)));
+        if (fresh == nullptr) return false;
+        for (std::size_t i = 0; i < size_; ++i) {
+            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
+            data_[i].~T();
+        }
+        if (data_ != inline_data()) std::free(data_);
+        data_ = fresh;
+        capacity_ = n;
+        return true;
+    }
+
+    // Precondition: size() < capacity().
     template <class... Args>
-    bool emplace_back(Args&&... args) noexcept {
-        if (size_ == capacity_ && !grow()) return false;
+    void emplace_back(Args&&... args) noexcept {
         ::new (static_cast<void*>(data_ + size_)) T(std::forward<Args>(args)...);
         ++size_;
-        return true;
     }
     void pop_back() noexcept {
         --size_;
@@ -51,20 +68,6 @@ public:
 
 private:
     T* inline_data() noexcept { return reinterpret_cast<T*>(storage_); }
-
-    bool grow() noexcept {
-        const std::size_t capacity = capacity_ * 2;
-        T* fresh = static_cast<T*>(std::malloc(capacity * sizeof(T)));
-        if (fresh == nullptr) return false;
-        for (std::size_t i = 0; i < size_; ++i) {
-            ::new (static_cast<void*>(fresh + i)) T(std::move(data_[i]));
-            data_[i].~T();
-        }
-        if (data_ != inline_data()) std::free(data_);
-        data_ = fresh;
-        capacity_ = capacity;
-        return true;
-    }
 
     alignas(T) unsigned char storage_[sizeof(T) * N];
     T* data_ = inline_data();

@@ -57,12 +57,12 @@ inline bool strings_equal(const V& a, const V& b) noexcept {
 // calls it only with a patch value whose depth is within limits::max_depth.
 template <class V>
 inline bool equal(const V& a, const V& b) noexcept {
-    if (a.IsNumber() && b.IsNumber()) return numbers_equal(a, b);
     if (a.GetType() != b.GetType()) return false;
     switch (a.GetType()) {
     case RAPIDJSON_NAMESPACE::kNullType:
     case RAPIDJSON_NAMESPACE::kFalseType:
     case RAPIDJSON_NAMESPACE::kTrueType: return true;
+    case RAPIDJSON_NAMESPACE::kNumberType: return numbers_equal(a, b);
     case RAPIDJSON_NAMESPACE::kStringType: return strings_equal(a, b);
     case RAPIDJSON_NAMESPACE::kArrayType: {
         if (a.Size() != b.Size()) return false;
@@ -70,7 +70,7 @@ inline bool equal(const V& a, const V& b) noexcept {
             if (!equal(a[k], b[k])) return false;
         return true;
     }
-    case RAPIDJSON_NAMESPACE::kObjectType: {
+    default: {  // kObjectType
         if (a.MemberCount() != b.MemberCount()) return false;
         const auto mine = members(a);
         const auto theirs = members(b);
@@ -90,9 +90,7 @@ inline bool equal(const V& a, const V& b) noexcept {
         }
         return true;
     }
-    case RAPIDJSON_NAMESPACE::kNumberType: break;  // handled above
     }
-    return false;
 }
 
 // Checks that `v` nests no deeper than `depth_left` containers and that a copy of it fits in

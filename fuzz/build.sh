@@ -1,0 +1,37 @@
+#!/bin/bash -eu
+# Builds the fuzzers the OSS-Fuzz / ClusterFuzzLite way: compiler and flags from $CXX,
+# $CXXFLAGS and $LIB_FUZZING_ENGINE, binaries, seed corpus zips and dictionaries into $OUT.
+# RapidJSON (and nlohmann-json, for fuzz_differential) come from the system:
+#   apt-get install rapidjson-dev nlohmann-json3-dev zip
+# Locally, with clang's libFuzzer:
+#   CXX=clang++ CXXFLAGS="-fsanitize=address,undefined -g -O1" \
+#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/relpatch-fuzz bash fuzz/build.sh
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CXX=${CXX:-clang++}
+CXXFLAGS=${CXXFLAGS:-}
+LIB_FUZZING_ENGINE=${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}
+OUT=${OUT:-$src/build-ossfuzz}
+mkdir -p "$OUT"
+
+flags=(-std=c++17 -I"$src/include")
+# RapidJSON 1.1.0's own null-pointer arithmetic (see cmake/ubsan-ignorelist.txt).
+case "$CXXFLAGS" in
+  *undefined*|*pointer-overflow*) flags+=(-fsanitize-ignorelist="$src/cmake/ubsan-ignorelist.txt") ;;
+esac
+
+fuzzers=(fuzz_pointer fuzz_release_patch fuzz_rfc6902_patch)
+if echo '#include <nlohmann/json.hpp>' | $CXX -std=c++17 -x c++ -fsyntax-only - 2>/dev/null; then
+  fuzzers+=(fuzz_differential)
+else
+  echo "nlohmann/json.hpp not found: fuzz_differential skipped" >&2
+fi
+
+for fuzzer in "${fuzzers[@]}"; do
+  # shellcheck disable=SC2086  # CXXFLAGS and LIB_FUZZING_ENGINE are lists of flags
+  $CXX $CXXFLAGS "${flags[@]}" "$src/fuzz/$fuzzer.cpp" -o "$OUT/$fuzzer" $LIB_FUZZING_ENGINE
+  rm -f "$OUT/${fuzzer}_seed_corpus.zip"
+  (cd "$src/fuzz/corpus/$fuzzer" && zip -q -r "$OUT/${fuzzer}_seed_corpus.zip" .)
+  cp "$src/fuzz/relpatch.dict" "$OUT/$fuzzer.dict"
+  echo "built $OUT/$fuzzer"
+done
