@@ -75,6 +75,18 @@ inline bool has_duplicate_names(const rapidjson::Value& v) {
     return false;
 }
 
+// The first member named `name` of object `v`, or nullptr. (No member-iterator comparisons:
+// they are ambiguous under C++20 in RapidJSON 1.1.0.)
+template <class V>
+auto* find_member(V& v, const char* name) {
+    using member = relpatch::detail::member_t<V>;
+    member* found = nullptr;
+    if (v.IsObject())
+        for (auto& m : relpatch::detail::members(v))
+            if (found == nullptr && relpatch::detail::name_is(m.name, name)) found = &m;
+    return found ? &found->value : nullptr;
+}
+
 // RFC 6901 escaping of one decoded token.
 inline std::string escape_token(const char* s, std::size_t n) {
     std::string out;

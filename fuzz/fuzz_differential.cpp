@@ -32,11 +32,10 @@ bool contains_number(const rapidjson::Value& v) {
 bool has_numeric_test(const rapidjson::Value& patch) {
     if (!patch.IsArray()) return false;
     for (const auto& op : patch.GetArray()) {
-        if (!op.IsObject()) continue;
-        const auto o = op.FindMember("op");
-        const auto v = op.FindMember("value");
-        if (o != op.MemberEnd() && o->value.IsString() && std::string(o->value.GetString()) == "test" &&
-            v != op.MemberEnd() && contains_number(v->value))
+        const rapidjson::Value* o = relpatch_fuzz::find_member(op, "op");
+        const rapidjson::Value* v = relpatch_fuzz::find_member(op, "value");
+        if (o != nullptr && o->IsString() && relpatch::detail::name_is(*o, "test") && v != nullptr &&
+            contains_number(*v))
             return true;
     }
     return false;

@@ -9,19 +9,14 @@ namespace {
 
 // The original with every phase's boolean "complete" taken from `patched`.
 void copy_completes(rapidjson::Document& original, const rapidjson::Value& patched) {
-    if (!original.IsObject() || !patched.IsObject()) return;
-    auto a = original.FindMember("phases");
-    auto b = patched.FindMember("phases");
-    if (!(a != original.MemberEnd()) || !(b != patched.MemberEnd())) return;
-    if (!a->value.IsArray() || !b->value.IsArray() || a->value.Size() != b->value.Size()) return;
-    for (rapidjson::SizeType i = 0; i < a->value.Size(); ++i) {
-        rapidjson::Value& pa = a->value[i];
-        const rapidjson::Value& pb = b->value[i];
-        if (!pa.IsObject() || !pb.IsObject()) continue;
-        auto ca = pa.FindMember("complete");
-        auto cb = pb.FindMember("complete");
-        if (!(ca != pa.MemberEnd()) || !(cb != pb.MemberEnd())) continue;
-        if (ca->value.IsBool() && cb->value.IsBool()) ca->value.SetBool(cb->value.GetBool());
+    rapidjson::Value* a = relpatch_fuzz::find_member(original, "phases");
+    const rapidjson::Value* b = relpatch_fuzz::find_member(patched, "phases");
+    if (a == nullptr || b == nullptr) return;
+    if (!a->IsArray() || !b->IsArray() || a->Size() != b->Size()) return;
+    for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+        rapidjson::Value* ca = relpatch_fuzz::find_member((*a)[i], "complete");
+        const rapidjson::Value* cb = relpatch_fuzz::find_member((*b)[i], "complete");
+        if (ca != nullptr && cb != nullptr && ca->IsBool() && cb->IsBool()) ca->SetBool(cb->GetBool());
     }
 }
 
