@@ -150,27 +150,32 @@ inline errc decode_operation(const V& obj, const limits& lim, basic_operation<V>
 
 }  // namespace detail
 
-// The operations of a patch that passed decoding, decoded again on each access (which costs a
-// few comparisons) so that no storage is needed for them.
+// The operations of a patch that passed decoding: either a parsed patch array, decoded again on
+// each access (a few comparisons, and no storage needed), or operations already decoded.
 template <class ValueType>
 class basic_patch_view {
 public:
     basic_patch_view(const ValueType& operations, const limits& lim) noexcept
-        : ops_(&operations), limits_(&lim) {}
+        : dom_(&operations), limits_(&lim), size_(operations.Size()) {}
+    basic_patch_view(const basic_operation<ValueType>* operations, std::size_t count) noexcept
+        : decoded_(operations), size_(count) {}
 
-    std::size_t size() const noexcept { return ops_->Size(); }
+    std::size_t size() const noexcept { return size_; }
     basic_operation<ValueType> operator[](std::size_t i) const noexcept {
+        if (decoded_ != nullptr) return decoded_[i];
         basic_operation<ValueType> op;
         const char* detail = nullptr;
         detail::error_site site;
-        (void)detail::decode_operation((*ops_)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)],
+        (void)detail::decode_operation((*dom_)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)],
                                        *limits_, op, detail, site);
         return op;
     }
 
 private:
-    const ValueType* ops_;
-    const limits* limits_;
+    const ValueType* dom_ = nullptr;
+    const limits* limits_ = nullptr;
+    const basic_operation<ValueType>* decoded_ = nullptr;
+    std::size_t size_;
 };
 
 }  // namespace relpatch

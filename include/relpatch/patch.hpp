@@ -11,6 +11,7 @@
 #include <relpatch/policy.hpp>
 #include <relpatch/result.hpp>
 #include <relpatch/detail/engine.hpp>
+#include <relpatch/detail/fast_patch.hpp>
 #include <relpatch/detail/text.hpp>
 #include <relpatch/detail/value.hpp>
 
@@ -65,14 +66,50 @@ constexpr bool check_policy() noexcept {
     return true;
 }
 
-// The whole algorithm once the patch is a DOM. `depth_checked`: the patch text's scan already
-// bounded the nesting of every value in it.
-template <class Policy, bool depth_checked, class V, class Allocator>
-inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& lim,
-                        const V** comment) noexcept {
+template <class Policy, class V, class Allocator>
+inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator& alloc,
+                              const limits& value_limits) noexcept;
+
+// The parsed patch's own shape and size, when its text looked like nothing but replaces of
+// booleans: fills `out` and returns true only when every operation decodes cleanly, so that
+// the general path would find exactly these operations.
+template <class V>
+inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
+                        basic_operation<V>* out) noexcept {
+    static const V true_value(true);
+    static const V false_value(false);
+    if (count > lim.max_operations || lim.max_depth < 2) return false;
+    for (std::size_t i = 0; i < count; ++i) {
+        const fast_op& f = in[i];
+        basic_operation<V>& op = out[i];
+        if (!f.has_op || !f.has_path) return false;
+        if (f.op == "replace") op.op = op_type::replace;
+        else if (f.op == "add") op.op = op_type::add;
+        else if (f.op == "test") op.op = op_type::test;
+        else if (f.op == "remove") op.op = op_type::remove;
+        else return false;  // move, copy (need "from") and unknown ops
+        if (basic_pointer<V>::parse(f.path, op.path, lim.max_pointer_length) != errc::success)
+            return false;
+        op.from = basic_pointer<V>();
+        op.value = nullptr;
+        if (op.has_value()) {
+            if (f.value < 0) return false;
+            op.value = f.value ? &true_value : &false_value;
+        }
+    }
+    return true;
+}
+
+// Finds the operations array: the patch itself, or the "patch" of an envelope {"comment",
+// "patch"} where Policy accepts one. `wrapping` is how many levels of nesting surround an
+// operation's members (2, or 3 in an envelope).
+template <class Policy, class V>
+inline result unwrap(const V& patch, const limits& lim, const V*& ops, const V*& comment,
+                     std::size_t& wrapping) noexcept {
     constexpr std::size_t none = result::npos;
-    const V* ops = &patch;
-    std::size_t wrapping = 2;  // the patch array and the operation object
+    ops = &patch;
+    comment = nullptr;
+    wrapping = 2;
     if (patch.IsObject()) {
         if (!Policy::accepts_envelope)
             return failure<V>(errc::patch_not_array, none, "this policy takes a bare array");
@@ -93,25 +130,26 @@ inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& 
             return failure<V>(errc::missing_member, none, "the envelope has no \"patch\"");
         if (note != nullptr && !note->IsString())
             return failure<V>(errc::invalid_member_type, none, "\"comment\" must be a string");
-        if (comment != nullptr) *comment = note;
+        comment = note;
         ops = inner;
         wrapping = 3;
     }
     if (!ops->IsArray()) return failure<V>(errc::patch_not_array, none);
-    if (ops->Size() > lim.max_operations)
-        return failure<V>(errc::too_many_operations, none);
+    if (ops->Size() > lim.max_operations) return failure<V>(errc::too_many_operations, none);
+    return result();
+}
 
-    limits value_limits = lim;
-    value_limits.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
-
-    // Decode and check every operation before changing anything.
-    const std::size_t count = ops->Size();
+// Every operation must be well formed before any is checked against the policy. Unless the
+// patch text's scan already bounded it (`depth_checked`), each value's nesting is checked too.
+template <class V>
+inline result decode_all(const V& ops, const limits& lim, bool depth_checked,
+                         std::size_t value_max_depth) noexcept {
     basic_operation<V> op;
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < ops.Size(); ++i) {
         const char* detail = nullptr;
         error_site site = error_site::none;
-        const errc e = decode_operation((*ops)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)],
-                                        lim, op, detail, site);
+        const errc e = decode_operation(ops[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)], lim,
+                                        op, detail, site);
         if (e != errc::success)
             return failure<V>(e, i, detail,
                               site == error_site::none ? nullptr
@@ -119,14 +157,43 @@ inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& 
                               site == error_site::from);
         if (!depth_checked && op.value != nullptr) {
             std::size_t unlimited = std::numeric_limits<std::size_t>::max();
-            if (measure(*op.value, value_limits.max_depth, unlimited) != errc::success)
+            if (measure(*op.value, value_max_depth, unlimited) != errc::success)
                 return failure<V>(errc::nesting_too_deep, i, "in \"value\"", &op.path);
         }
+    }
+    return result();
+}
+
+// The whole algorithm once the patch is a DOM.
+template <class Policy, bool depth_checked, class V, class Allocator>
+inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& lim,
+                        const V** comment) noexcept {
+    const V* ops = nullptr;
+    const V* note = nullptr;
+    std::size_t wrapping = 0;
+    result r = unwrap<Policy>(patch, lim, ops, note, wrapping);
+    if (comment != nullptr) *comment = note;
+    if (!r) return r;
+    limits value_limits = lim;
+    value_limits.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
+    r = decode_all(*ops, lim, depth_checked, value_limits.max_depth);
+    if (!r) return r;
+    return check_and_apply<Policy>(doc, basic_patch_view<V>(*ops, lim), alloc, value_limits);
+}
+
+// Checks well-formed operations against the policy, then applies them with an undo log.
+template <class Policy, class V, class Allocator>
+inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator& alloc,
+                              const limits& value_limits) noexcept {
+    constexpr std::size_t none = result::npos;
+    const std::size_t count = view.size();
+    basic_operation<V> op;
+    for (std::size_t i = 0; i < count; ++i) {
+        op = view[i];
         const verdict v = Policy::check(op, static_cast<const V&>(doc));
         if (!v)
             return failure<V>(v.code, i, v.detail, v.at_from ? &op.from : &op.path, v.at_from);
     }
-    const basic_patch_view<V> view(*ops, lim);
     if constexpr (has_check_patch<Policy, V>::value) {
         const verdict v = Policy::check_patch(view, static_cast<const V&>(doc));
         if (!v) {
@@ -182,6 +249,23 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
     using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
     static_assert(detail::check_policy<Policy, V>());
     constexpr detail::text_encoding enc = detail::encoding_of<Encoding>::value;
+
+    if constexpr (enc == detail::text_encoding::utf8 &&
+                  std::is_same<typename Encoding::Ch, char>::value) {
+        // The common release patch needs no DOM (see detail/fast_patch.hpp).
+        detail::fast_op scanned[detail::max_fast_ops];
+        std::size_t count = 0;
+        basic_operation<V> ops[detail::max_fast_ops];
+        if (detail::fast_scanner(patch_text.data(), patch_text.size()).scan(scanned, count) &&
+            detail::decode_fast<V>(scanned, count, lim, ops)) {
+            if (comment != nullptr) comment->clear();
+            limits value_limits = lim;
+            value_limits.max_depth = lim.max_depth - 2;
+            return detail::check_and_apply<Policy>(static_cast<V&>(doc),
+                                                   basic_patch_view<V>(ops, count),
+                                                   doc.GetAllocator(), value_limits);
+        }
+    }
 
     const errc scanned =
         detail::scan_patch_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);

@@ -12,5 +12,6 @@
 #include <relpatch/operation.hpp>
 #include <relpatch/policy.hpp>
 #include <relpatch/patch.hpp>
+#include <relpatch/prepared.hpp>
 
 #endif

@@ -1,0 +1,132 @@
+#ifndef RELPATCH_DETAIL_FAST_PATCH_HPP
+#define RELPATCH_DETAIL_FAST_PATCH_HPP
+
+// A scanner for the patches a release API sees all day, so that they need no DOM:
+//
+//     [ {"op": "replace", "path": "/phases/1/complete", "value": true}, ... ]
+//
+// It accepts UTF-8 text that is an array of at most max_fast_ops objects whose members are
+// "op" and "path" (strings) and "value" (true or false), each at most once, in any order, with
+// any JSON whitespace; strings must be printable ASCII without escapes. Anything else (an
+// escape, another member, a number, an envelope, a byte over 0x7F, a syntax error) returns
+// false and apply_patch takes the general path, which gives the exact answer or error. What
+// the scanner accepts, the general path would parse to the same operations, so both paths
+// agree on every input.
+
+#include <cstddef>
+#include <string_view>
+
+namespace relpatch {
+namespace detail {
+
+constexpr std::size_t max_fast_ops = 16;
+
+struct fast_op {
+    std::string_view op;
+    std::string_view path;
+    signed char value = -1;  // -1: absent, 0: false, 1: true
+    bool has_op = false;
+    bool has_path = false;
+};
+
+class fast_scanner {
+public:
+    fast_scanner(const char* text, std::size_t size) noexcept : p_(text), end_(text + size) {}
+
+    // Fills ops[0..count); false means "not a simple patch" (not necessarily an invalid one).
+    bool scan(fast_op* ops, std::size_t& count) noexcept {
+        count = 0;
+        skip_ws();
+        if (!eat('[')) return false;
+        skip_ws();
+        if (eat(']')) return at_end();
+        for (;;) {
+            if (count == max_fast_ops || !object(ops[count])) return false;
+            ++count;
+            skip_ws();
+            if (eat(']')) return at_end();
+            if (!eat(',')) return false;
+            skip_ws();
+        }
+    }
+
+private:
+    static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+    void skip_ws() noexcept {
+        while (p_ != end_ && is_ws(*p_)) ++p_;
+    }
+    bool eat(char c) noexcept {
+        if (p_ == end_ || *p_ != c) return false;
+        ++p_;
+        return true;
+    }
+    bool at_end() noexcept {
+        skip_ws();
+        return p_ == end_;
+    }
+    bool literal(std::string_view word) noexcept {
+        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+            std::string_view(p_, word.size()) != word)
+            return false;
+        p_ += word.size();
+        return true;
+    }
+    // A string of printable ASCII without escapes.
+    bool string(std::string_view& out) noexcept {
+        if (!eat('"')) return false;
+        const char* begin = p_;
+        while (p_ != end_) {
+            const unsigned char c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                out = std::string_view(begin, static_cast<std::size_t>(p_ - begin));
+                ++p_;
+                return true;
+            }
+            if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+            ++p_;
+        }
+        return false;
+    }
+    bool object(fast_op& op) noexcept {
+        op = fast_op();
+        if (!eat('{')) return false;
+        skip_ws();
+        if (eat('}')) return true;
+        for (;;) {
+            std::string_view name;
+            if (!string(name)) return false;
+            skip_ws();
+            if (!eat(':')) return false;
+            skip_ws();
+            if (name == "op") {
+                if (op.has_op || !string(op.op)) return false;
+                op.has_op = true;
+            } else if (name == "path") {
+                if (op.has_path || !string(op.path)) return false;
+                op.has_path = true;
+            } else if (name == "value") {
+                if (op.value >= 0) return false;
+                if (literal("true"))
+                    op.value = 1;
+                else if (literal("false"))
+                    op.value = 0;
+                else
+                    return false;
+            } else {
+                return false;
+            }
+            skip_ws();
+            if (eat('}')) return true;
+            if (!eat(',')) return false;
+            skip_ws();
+        }
+    }
+
+    const char* p_;
+    const char* end_;
+};
+
+}  // namespace detail
+}  // namespace relpatch
+
+#endif

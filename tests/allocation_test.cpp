@@ -1,0 +1,114 @@
+// Counts heap allocations around apply_patch on the release hot path: a count, not a time.
+// Built without sanitizers, linked with -Wl,--wrap for malloc, calloc and realloc (RapidJSON
+// and relpatch call them from inlined code in this binary), and with operator new replaced.
+
+#include "test_util.hpp"
+
+#include <relpatch/relpatch.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+namespace {
+std::size_t allocations = 0;
+bool counting = false;
+}  // namespace
+
+extern "C" {
+void* __real_malloc(std::size_t);
+void* __real_calloc(std::size_t, std::size_t);
+void* __real_realloc(void*, std::size_t);
+void* __wrap_malloc(std::size_t n) {
+    if (counting) ++allocations;
+    return __real_malloc(n);
+}
+void* __wrap_calloc(std::size_t n, std::size_t m) {
+    if (counting) ++allocations;
+    return __real_calloc(n, m);
+}
+void* __wrap_realloc(void* p, std::size_t n) {
+    if (counting) ++allocations;
+    return __real_realloc(p, n);
+}
+}
+
+void* operator new(std::size_t n) {
+    if (counting) ++allocations;
+    if (void* p = __real_malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+std::string release_document(int phases) {
+    std::string text = R"({"name":"bench","phases":[)";
+    for (int i = 0; i < phases; ++i) {
+        if (i != 0) text += ",";
+        text += R"({"_id":"p)" + std::to_string(i) +
+                R"(","_name":"Phase","complete":false,"_audiences":[{"name":"a","configuration":{"rolloutWeight":50}}],"status":"active","started":true})";
+    }
+    return text + R"(],"_version":1})";
+}
+
+template <class F>
+std::size_t count_allocations(F&& f) {
+    allocations = 0;
+    counting = true;
+    f();
+    counting = false;
+    return allocations;
+}
+
+TEST(Allocations, CounterSeesAllocations) {
+    rapidjson::Document doc = relpatch_test::parse(release_document(3));
+    // The general path (an envelope) parses a DOM: the counter must see that.
+    EXPECT_GT(count_allocations([&] {
+                  EXPECT_TRUE(relpatch::apply_patch(
+                      doc, R"({"comment":"c","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})"));
+              }),
+              0u);
+}
+
+TEST(Allocations, ReleaseHotPathAllocatesNothing) {
+    for (int phases : {1, 10, 1000}) {
+        rapidjson::Document doc = relpatch_test::parse(release_document(phases));
+        const std::string patch = R"([{"op":"replace","path":"/phases/)" + std::to_string(phases - 1) +
+                                  R"(/complete","value":true}])";
+        const std::string many = R"([ {"value": false, "op": "replace", "path": "/phases/0/complete"},
+                                      {"op":"replace","path":"/phases/0/complete","value":true} ])";
+        relpatch::result r, r2, r3, r4, r5;
+        EXPECT_EQ(count_allocations([&] {
+                      r = relpatch::apply_patch(doc, patch);
+                      r2 = relpatch::apply_patch(doc, many);
+                      r5 = relpatch::apply_patch<relpatch::ordered_release_policy>(
+                          doc, R"([{"op":"replace","path":"/phases/0/complete","value":true}])");
+                      r3 = relpatch::apply_patch(doc, R"([{"op":"replace","path":"/name","value":true}])");
+                      r4 = relpatch::apply_patch(doc, "[]");
+                  }),
+                  0u)
+            << phases << " phases";
+        EXPECT_TRUE(r) << r.message();
+        EXPECT_TRUE(r2) << r2.message();
+        EXPECT_EQ(r3.code(), relpatch::errc::path_not_allowed);
+        EXPECT_TRUE(r4);
+        EXPECT_TRUE(r5) << r5.message();
+    }
+}
+
+TEST(Allocations, PreparedPatchAppliesWithoutAllocating) {
+    relpatch::prepared_patch<> p;
+    ASSERT_TRUE(relpatch::prepared_patch<>::prepare(
+        R"({"comment":"x","patch":[{"op":"replace","path":"/phases/0/complete","value":true}]})", p));
+    rapidjson::Document doc = relpatch_test::parse(release_document(10));
+    relpatch::result r;
+    EXPECT_EQ(count_allocations([&] { r = p.apply(doc); }), 0u);
+    EXPECT_TRUE(r) << r.message();
+}
+
+}  // namespace
