@@ -61,6 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // nlohmann reads what RapidJSON parsed, re-serialized (shortest round-trip form): the two
     // libraries' number parsers may disagree in the last bit on long decimals, and that is not
     // what this harness compares.
+    rapidjson::Document original;
+    original.CopyFrom(doc, original.GetAllocator());
     const std::string doc_text = relpatch_fuzz::serialize(doc);
     const std::string patch_text = relpatch_fuzz::serialize(patch);
     nlohmann::json n_doc = nlohmann::json::parse(in.document.begin(), in.document.end(), nullptr, false);
@@ -70,8 +72,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     n_patch = nlohmann::json::parse(patch_text, nullptr, false);
     if (n_doc.is_discarded() || n_patch.is_discarded()) return 0;  // D6
 
-    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, in.patch);
+    // A small growth limit: a patch that copies a subtree into itself again and again is refused
+    // by relpatch (D5) instead of being handed to nlohmann, which has no such limit.
+    relpatch::limits lim;
+    lim.max_added_bytes = 1 << 16;
+    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, in.patch, lim);
     if (is_limit(r.code())) return 0;  // D5
+    // nlohmann applies operations one by one before it finds a malformed one, so a refused
+    // patch whose well-formed prefix would exceed relpatch's limits could exhaust memory there.
+    if (!r && r.has_op_index() && r.op_index() > 0 && patch.IsArray()) {
+        rapidjson::Document prefix(rapidjson::kArrayType);
+        for (rapidjson::SizeType i = 0; i < r.op_index() && i < patch.Size(); ++i)
+            prefix.PushBack(rapidjson::Value(patch[i], prefix.GetAllocator()), prefix.GetAllocator());
+        rapidjson::Document scratch;
+        scratch.CopyFrom(original, scratch.GetAllocator());
+        if (is_limit(relpatch::apply_patch<relpatch::rfc6902_policy>(scratch, prefix,
+                                                                     scratch.GetAllocator(), lim)
+                         .code()))
+            return 0;  // D5
+    }
     if (r.code() == relpatch::errc::not_a_container) return 0;  // D2, D3: nlohmann may assert
     if (has_numeric_test(patch)) return 0;  // D1
 
