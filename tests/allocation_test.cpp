@@ -82,7 +82,7 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
                                   R"(/complete","value":true}])";
         const std::string many = R"([ {"value": false, "op": "replace", "path": "/phases/0/complete"},
                                       {"op":"replace","path":"/phases/0/complete","value":true} ])";
-        relpatch::result r, r2, r3, r4, r5;
+        relpatch::result r, r2, r3, r4, r5, r6;
         EXPECT_EQ(count_allocations([&] {
                       r = relpatch::apply_patch(doc, patch);
                       r2 = relpatch::apply_patch(doc, many);
@@ -90,6 +90,7 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
                           doc, R"([{"op":"replace","path":"/phases/0/complete","value":true}])");
                       r3 = relpatch::apply_patch(doc, R"([{"op":"replace","path":"/name","value":true}])");
                       r4 = relpatch::apply_patch(doc, "[]");
+                      r6 = relpatch::apply_patch(doc, R"([{"op": "replace", "path": "/name", "value": "renamed"}])");
                   }),
                   0u)
             << phases << " phases";
@@ -98,6 +99,7 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
         EXPECT_EQ(r3.code(), relpatch::errc::path_not_allowed);
         EXPECT_TRUE(r4);
         EXPECT_TRUE(r5) << r5.message();
+        EXPECT_EQ(r6.code(), relpatch::errc::path_not_allowed);
     }
 }
 

@@ -291,3 +291,59 @@ TEST(ParsedPatch, DeepValueIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+// The text entry point reads simple patches without a DOM (detail/fast_patch.hpp); the parsed
+// entry point never does. Both must give the same code, index and document on every input.
+TEST(FastPath, AgreesWithTheParsedPatchPath) {
+    const char* doc_text = R"({"a":"x","b":[true,false],"phases":[{"complete":false}]})";
+    const char* patches[] = {
+        R"([{"op":"replace","path":"/a","value":"y"}])",
+        R"([ {"value" : null , "path" : "/b/0" , "op" : "replace"} ])",
+        R"([{"op":"add","path":"/c","value":"str"},{"op":"test","path":"/c","value":"str"}])",
+        R"([{"op":"test","path":"/a","value":"y"}])",
+        R"([{"op":"remove","path":"/b/1","value":true}])",
+        R"([{"op":"remove","path":"/b/5"}])",
+        R"([{"op":"replace","path":"/a"}])",
+        R"([{"op":"replace","value":1}])",
+        R"([{"op":"replace","path":"a","value":true}])",
+        R"([{"op":"bogus","path":"/a","value":true}])",
+        R"([{"op":"replace","op":"add","path":"/a","value":true}])",
+        R"([{"op":"move","from":"/a","path":"/z"}])",
+        R"([{"op":"replace","path":"/a","value":"tab\there"}])",
+        R"([{"op":"replace","path":"/a","value":"caf\u00e9"}])",
+        R"([{}])",
+        "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":true}]  \n",
+        "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":true}] x",
+        "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":tru}]",
+        "[{\"op\":\"replace\",\"path\":\"/a\",\"value\":true},]",
+        "[[]]",
+        "[]",
+    };
+    relpatch::limits tight;
+    tight.max_operations = 1;
+    tight.max_pointer_length = 2;
+    for (const relpatch::limits& lim : {relpatch::limits(), tight}) {
+        for (const char* p : patches) {
+            rapidjson::Document by_text = relpatch_test::parse(doc_text);
+            rapidjson::Document by_dom = relpatch_test::parse(doc_text);
+            const relpatch::result rt =
+                relpatch::apply_patch<relpatch::rfc6902_policy>(by_text, p, lim);
+            rapidjson::Document patch;
+            patch.Parse(p);
+            if (patch.HasParseError()) {
+                EXPECT_EQ(rt.code(), errc::invalid_json) << p;
+                continue;
+            }
+            const relpatch::result rd = relpatch::apply_patch<relpatch::rfc6902_policy>(
+                by_dom, patch, by_dom.GetAllocator(), lim);
+            EXPECT_EQ(rt.code(), rd.code()) << p;
+            EXPECT_EQ(rt.op_index(), rd.op_index()) << p;
+            EXPECT_EQ(rt.changed(), rd.changed()) << p;
+            EXPECT_EQ(serialize(by_text), serialize(by_dom)) << p;
+        }
+    }
+}
+
+}  // namespace

@@ -70,14 +70,12 @@ template <class Policy, class V, class Allocator>
 inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator& alloc,
                               const limits& value_limits) noexcept;
 
-// The parsed patch's own shape and size, when its text looked like nothing but replaces of
-// booleans: fills `out` and returns true only when every operation decodes cleanly, so that
+// Operations from fast_scanner: fills `out` (whose values live in `values`, strings pointing
+// into the patch text) and returns true only when every operation decodes cleanly, so that
 // the general path would find exactly these operations.
 template <class V>
 inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
-                        basic_operation<V>* out) noexcept {
-    static const V true_value(true);
-    static const V false_value(false);
+                        basic_operation<V>* out, V* values) noexcept {
     if (count > lim.max_operations || lim.max_depth < 2) return false;
     for (std::size_t i = 0; i < count; ++i) {
         const fast_op& f = in[i];
@@ -93,8 +91,18 @@ inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
         op.from = basic_pointer<V>();
         op.value = nullptr;
         if (op.has_value()) {
-            if (f.value < 0) return false;
-            op.value = f.value ? &true_value : &false_value;
+            switch (f.value) {
+            case fast_value::absent: return false;
+            case fast_value::false_value: values[i].SetBool(false); break;
+            case fast_value::true_value: values[i].SetBool(true); break;
+            case fast_value::null_value: values[i].SetNull(); break;
+            case fast_value::string:
+                // A constant-string reference into the patch text: the engine deep-copies it.
+                values[i].SetString(RAPIDJSON_NAMESPACE::StringRef(
+                    f.text.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.text.size())));
+                break;
+            }
+            op.value = &values[i];
         }
     }
     return true;
@@ -256,8 +264,9 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
         detail::fast_op scanned[detail::max_fast_ops];
         std::size_t count = 0;
         basic_operation<V> ops[detail::max_fast_ops];
+        V values[detail::max_fast_ops];
         if (detail::fast_scanner(patch_text.data(), patch_text.size()).scan(scanned, count) &&
-            detail::decode_fast<V>(scanned, count, lim, ops)) {
+            detail::decode_fast<V>(scanned, count, lim, ops, values)) {
             if (comment != nullptr) comment->clear();
             limits value_limits = lim;
             value_limits.max_depth = lim.max_depth - 2;

@@ -6,8 +6,8 @@
 //     [ {"op": "replace", "path": "/phases/1/complete", "value": true}, ... ]
 //
 // It accepts UTF-8 text that is an array of at most max_fast_ops objects whose members are
-// "op" and "path" (strings) and "value" (true or false), each at most once, in any order, with
-// any JSON whitespace; strings must be printable ASCII without escapes. Anything else (an
+// "op" and "path" (strings) and "value" (true, false, null or a string), each at most once, in
+// any order, with any JSON whitespace; strings must be printable ASCII without escapes. Anything else (an
 // escape, another member, a number, an envelope, a byte over 0x7F, a syntax error) returns
 // false and apply_patch takes the general path, which gives the exact answer or error. What
 // the scanner accepts, the general path would parse to the same operations, so both paths
@@ -21,10 +21,13 @@ namespace detail {
 
 constexpr std::size_t max_fast_ops = 16;
 
+enum class fast_value : unsigned char { absent, false_value, true_value, null_value, string };
+
 struct fast_op {
     std::string_view op;
     std::string_view path;
-    signed char value = -1;  // -1: absent, 0: false, 1: true
+    std::string_view text;  // the string when value == fast_value::string
+    fast_value value = fast_value::absent;
     bool has_op = false;
     bool has_path = false;
 };
@@ -105,11 +108,15 @@ private:
                 if (op.has_path || !string(op.path)) return false;
                 op.has_path = true;
             } else if (name == "value") {
-                if (op.value >= 0) return false;
+                if (op.value != fast_value::absent) return false;
                 if (literal("true"))
-                    op.value = 1;
+                    op.value = fast_value::true_value;
                 else if (literal("false"))
-                    op.value = 0;
+                    op.value = fast_value::false_value;
+                else if (literal("null"))
+                    op.value = fast_value::null_value;
+                else if (string(op.text))
+                    op.value = fast_value::string;
                 else
                     return false;
             } else {
