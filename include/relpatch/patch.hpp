@@ -75,34 +75,41 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
 // the general path would find exactly these operations.
 template <class V>
 inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
-                        basic_operation<V>* out, V* values) noexcept {
+                        fast_storage<basic_operation<V>, V>& storage) noexcept {
     if (count > lim.max_operations || lim.max_depth < 2) return false;
     for (std::size_t i = 0; i < count; ++i) {
         const fast_op& f = in[i];
-        basic_operation<V>& op = out[i];
+        basic_operation<V>& op = *::new (static_cast<void*>(storage.ops() + i)) basic_operation<V>();
         if (!f.has_op || !f.has_path) return false;
-        if (f.op == "replace") op.op = op_type::replace;
-        else if (f.op == "add") op.op = op_type::add;
-        else if (f.op == "test") op.op = op_type::test;
-        else if (f.op == "remove") op.op = op_type::remove;
+        if (fast_scanner::name_equals(f.op, "replace")) op.op = op_type::replace;
+        else if (fast_scanner::name_equals(f.op, "add")) op.op = op_type::add;
+        else if (fast_scanner::name_equals(f.op, "test")) op.op = op_type::test;
+        else if (fast_scanner::name_equals(f.op, "remove")) op.op = op_type::remove;
         else return false;  // move, copy (need "from") and unknown ops
         if (basic_pointer<V>::parse(f.path, op.path, lim.max_pointer_length) != errc::success)
             return false;
         op.from = basic_pointer<V>();
         op.value = nullptr;
         if (op.has_value()) {
+            V* value = nullptr;
             switch (f.value) {
             case fast_value::absent: return false;
-            case fast_value::false_value: values[i].SetBool(false); break;
-            case fast_value::true_value: values[i].SetBool(true); break;
-            case fast_value::null_value: values[i].SetNull(); break;
+            case fast_value::false_value:
+                value = ::new (static_cast<void*>(storage.value(i))) V(false);
+                break;
+            case fast_value::true_value:
+                value = ::new (static_cast<void*>(storage.value(i))) V(true);
+                break;
+            case fast_value::null_value:
+                value = ::new (static_cast<void*>(storage.value(i))) V();
+                break;
             case fast_value::string:
                 // A constant-string reference into the patch text: the engine deep-copies it.
-                values[i].SetString(RAPIDJSON_NAMESPACE::StringRef(
+                value = ::new (static_cast<void*>(storage.value(i))) V(RAPIDJSON_NAMESPACE::StringRef(
                     f.text.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.text.size())));
                 break;
             }
-            op.value = &values[i];
+            op.value = value;
         }
     }
     return true;
@@ -263,15 +270,14 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
         // The common release patch needs no DOM (see detail/fast_patch.hpp).
         detail::fast_op scanned[detail::max_fast_ops];
         std::size_t count = 0;
-        basic_operation<V> ops[detail::max_fast_ops];
-        V values[detail::max_fast_ops];
+        detail::fast_storage<basic_operation<V>, V> storage;
         if (detail::fast_scanner(patch_text.data(), patch_text.size()).scan(scanned, count) &&
-            detail::decode_fast<V>(scanned, count, lim, ops, values)) {
+            detail::decode_fast<V>(scanned, count, lim, storage)) {
             if (comment != nullptr) comment->clear();
             limits value_limits = lim;
             value_limits.max_depth = lim.max_depth - 2;
             return detail::check_and_apply<Policy>(static_cast<V&>(doc),
-                                                   basic_patch_view<V>(ops, count),
+                                                   basic_patch_view<V>(storage.ops(), count),
                                                    doc.GetAllocator(), value_limits);
         }
     }

@@ -51,6 +51,15 @@ public:
 
         // Whether the decoded token equals the `size` code units at `s` (which may hold NULs).
         bool equals(const Ch* s, std::size_t size) const noexcept {
+            // Decoding only shortens a token: when the lengths match there is nothing to decode
+            // unless a '~' turns up, and most member names already differ in length.
+            if (escaped_.size() < size) return false;
+            if (escaped_.size() == size) {
+                std::size_t i = 0;
+                while (i < size && escaped_[i] == s[i] && escaped_[i] != Ch('~')) ++i;
+                if (i == size) return true;
+                if (escaped_[i] != Ch('~')) return false;
+            }
             std::size_t j = 0;
             for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
                 Ch c = escaped_[i];
@@ -113,14 +122,15 @@ public:
         using reference = token;
 
         iterator() noexcept = default;
-        iterator(string_view_type text, std::size_t pos) noexcept : text_(text), pos_(pos) {}
+        iterator(string_view_type text, std::size_t pos) noexcept
+            : text_(text), pos_(pos), end_(end_of_token(text, pos)) {}
 
         token operator*() const noexcept {
-            const std::size_t begin = pos_ + 1;
-            return token(text_.substr(begin, end_of_token() - begin));
+            return token(string_view_type(text_.data() + pos_ + 1, end_ - pos_ - 1));
         }
         iterator& operator++() noexcept {
-            pos_ = end_of_token();
+            pos_ = end_;
+            end_ = end_of_token(text_, pos_);
             return *this;
         }
         iterator operator++(int) noexcept {
@@ -134,12 +144,16 @@ public:
         friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
 
     private:
-        std::size_t end_of_token() const noexcept {
-            const std::size_t next = text_.find(Ch('/'), pos_ + 1);
-            return next == string_view_type::npos ? text_.size() : next;
+        // Tokens are short: a plain loop beats a call to memchr.
+        static std::size_t end_of_token(string_view_type text, std::size_t pos) noexcept {
+            if (pos >= text.size()) return text.size();
+            std::size_t i = pos + 1;
+            while (i < text.size() && text[i] != Ch('/')) ++i;
+            return i;
         }
         string_view_type text_;
-        std::size_t pos_ = 0;
+        std::size_t pos_ = 0;  // the '/' before the token (text_.size() at the end)
+        std::size_t end_ = 0;  // where the token ends
     };
 
     // The empty pointer, which refers to the whole document.

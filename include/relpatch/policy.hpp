@@ -28,6 +28,7 @@
 #include <relpatch/pointer.hpp>
 
 #include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -65,37 +66,51 @@ struct release_policy {
     static verdict check(const basic_operation<Value>& op, const Value& document) noexcept {
         if (op.op != op_type::replace)
             return {errc::op_not_allowed, "only \"replace\" of /phases/N/complete is allowed"};
-        typename basic_pointer<Value>::token tokens[3];
+        // "phases", "phase" and "complete" contain no '~' or '/', so each can only be spelled
+        // literally: comparing the raw tokens is exact.
+        using token = typename basic_pointer<Value>::token;
+        using view = typename basic_pointer<Value>::string_view_type;
+        const view text = op.path.text();
+        view tokens[3];
         std::size_t count = 0;
-        for (const auto t : op.path) {
+        for (std::size_t begin = 1, i = 1; begin <= text.size(); begin = ++i) {
+            while (i < text.size() && text[i] != '/') ++i;
             if (count == 3) return {errc::path_not_allowed, "only /phases/N/complete is allowed"};
-            tokens[count++] = t;
+            tokens[count++] = text.substr(begin, i - begin);
         }
-        if (count != 3 || !tokens[2].equals_ascii("complete") ||
-            !(tokens[0].equals_ascii("phases") || tokens[0].equals_ascii("phase")))
+        if (text.empty() || count != 3 || !detail::name_is(tokens[2].data(), tokens[2].size(), "complete"))
             return {errc::path_not_allowed, "only /phases/N/complete is allowed"};
-        if (!tokens[0].equals_ascii("phases"))
-            return {errc::path_not_allowed, "did you mean /phases/N/complete (\"phases\", plural)?"};
+        if (!detail::name_is(tokens[0].data(), tokens[0].size(), "phases")) {
+            if (detail::name_is(tokens[0].data(), tokens[0].size(), "phase"))
+                return {errc::path_not_allowed,
+                        "did you mean /phases/N/complete (\"phases\", plural)?"};
+            return {errc::path_not_allowed, "only /phases/N/complete is allowed"};
+        }
         if (!op.value->IsBool())
             return {errc::value_type_not_allowed, "\"value\" must be true or false"};
 
         if (!document.IsObject()) return {errc::path_not_found, "the document is not an object"};
-        const auto phases = basic_pointer<Value>::find_member(document, tokens[0]);
-        if (phases == nullptr)
-            return {errc::path_not_found, "the document has no \"phases\""};
-        if (!phases->value.IsArray())
-            return {errc::path_not_found, "\"phases\" is not an array"};
+        const Value* phases = find(document, "phases");
+        if (phases == nullptr) return {errc::path_not_found, "the document has no \"phases\""};
+        if (!phases->IsArray()) return {errc::path_not_found, "\"phases\" is not an array"};
         std::size_t index = 0;
-        const errc e = tokens[1].to_index(phases->value.Size(), false, index);
+        const errc e = token(tokens[1]).to_index(phases->Size(), false, index);
         if (e != errc::success) return {e, "N must name an existing phase"};
-        const Value& phase = phases->value[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
+        const Value& phase = (*phases)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
         if (!phase.IsObject()) return {errc::path_not_found, "the phase is not an object"};
-        const auto complete = basic_pointer<Value>::find_member(phase, tokens[2]);
-        if (complete == nullptr)
-            return {errc::path_not_found, "the phase has no \"complete\""};
-        if (!complete->value.IsBool())
+        const Value* complete = find(phase, "complete");
+        if (complete == nullptr) return {errc::path_not_found, "the phase has no \"complete\""};
+        if (!complete->IsBool())
             return {errc::target_type_not_allowed, "the phase's \"complete\" is not a boolean"};
         return {};
+    }
+
+    // The first member of `object` named `name`, or nullptr.
+    template <class Value>
+    static const Value* find(const Value& object, std::string_view name) noexcept {
+        for (const auto& m : detail::members(object))
+            if (detail::name_is(m.name, name)) return &m.value;
+        return nullptr;
     }
 
     // For an operation that passed check(): the phase index it names.
@@ -119,11 +134,7 @@ struct ordered_release_policy : release_policy {
                                const Value& document) noexcept {
         const Value* phases = nullptr;
         if (patch.size() == 0 || !document.IsObject()) return {};
-        for (const auto& m : detail::members(document))
-            if (detail::name_is(m.name, "phases")) {
-                phases = &m.value;
-                break;
-            }
+        phases = find(document, "phases");
         const std::size_t count = phases->Size();
 
         // Final state of phase j: the last op that writes it, else the document.
@@ -134,9 +145,8 @@ struct ordered_release_policy : release_policy {
             }
             const Value& phase = (*phases)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(j)];
             if (!phase.IsObject()) return false;
-            for (const auto& m : detail::members(phase))
-                if (detail::name_is(m.name, "complete")) return m.value.IsTrue();
-            return false;
+            const Value* complete = find(phase, "complete");
+            return complete != nullptr && complete->IsTrue();
         };
         std::size_t first_incomplete = count;
         for (std::size_t j = 0; j < count; ++j)

@@ -18,8 +18,10 @@ public:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     static constexpr std::size_t max_path_bytes = 120;
 
-    constexpr result() noexcept = default;
-    constexpr explicit result(errc code, std::size_t op_index = npos) noexcept
+    // The path buffer is left uninitialized (path_size_ says how much of it is valid): a result
+    // is made on every call of the hot path.
+    result() noexcept {}
+    explicit result(errc code, std::size_t op_index = npos) noexcept
         : code_(code), op_index_(op_index) {}
 
     // True when the patch was applied.
@@ -105,7 +107,7 @@ private:
     bool has_path_ = false;
     bool path_is_from_ = false;
     bool path_truncated_ = false;
-    char path_[max_path_bytes] = {};
+    char path_[max_path_bytes];
 };
 
 }  // namespace relpatch

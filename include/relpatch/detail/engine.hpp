@@ -10,6 +10,7 @@
 #include <relpatch/limits.hpp>
 #include <relpatch/operation.hpp>
 #include <relpatch/pointer.hpp>
+#include <relpatch/detail/fast_patch.hpp>
 #include <relpatch/detail/small_vector.hpp>
 #include <relpatch/detail/value.hpp>
 
@@ -28,7 +29,7 @@ struct undo_entry {
         : kind(k), path(p), position(pos) {}
     undo_entry(undo_entry&& other) noexcept
         : kind(other.kind), path(other.path), position(other.position),
-          value_in_carry(other.value_in_carry) {
+          slot(other.slot), value_in_carry(other.value_in_carry) {
         name.Swap(other.name);
         value.Swap(other.value);
     }
@@ -36,6 +37,7 @@ struct undo_entry {
     kind_type kind;
     basic_pointer<V> path;  // the location written
     std::size_t position;   // member position or array index
+    V* slot = nullptr;      // value_replaced: where; valid while no container has changed
     bool value_in_carry = false;  // a move's removed value travelled on to its add
     V name;
     V value;
@@ -72,8 +74,8 @@ public:
             bool first = true;  // the first entry for a path holds the original value
             for (std::size_t j = 0; j < i && first; ++j) first = log_[j].path != e.path;
             if (!first) continue;
-            const V* now = nullptr;
-            if (e.path.resolve(static_cast<const V&>(doc_), now) != errc::success) return true;
+            // Only scalars were replaced, so no container moved and the slots are still valid.
+            const V* now = e.slot;
             if (now->IsObject() || now->IsArray() || !equal(*now, e.value)) return true;
         }
         return false;
@@ -132,7 +134,11 @@ private:
         return errc::success;
     }
 
-    void log(entry&& e) noexcept { log_.emplace_back(std::move(e)); }
+    // Constructs the entry in place (the log has room: see reserve()).
+    template <class... Args>
+    void log(Args&&... args) noexcept {
+        log_.emplace_back(std::forward<Args>(args)...);
+    }
 
     // Puts `value` (moved from) at `path`: RFC 6902 section 4.1.
     errc add(const pointer_type& path, V& value) noexcept {
@@ -147,13 +153,13 @@ private:
                 return swap_in(path, it->value, value, entry::value_replaced);
             V name;
             set_name(name, last);
-            log(entry(entry::member_added, path));
+            log(entry::member_added, path);
             parent->AddMember(name, value, alloc_);
         } else if (parent->IsArray()) {
             std::size_t index = 0;
             e = last.to_index(parent->Size(), true, index);
             if (e != errc::success) return e;
-            log(entry(entry::element_inserted, path, index));
+            log(entry::element_inserted, path, index);
             insert_element(*parent, index, value, alloc_);
         } else {
             return errc::not_a_container;
@@ -234,7 +240,8 @@ private:
     errc swap_in(const pointer_type& path, V& slot, V& value,
                  typename entry::kind_type kind) noexcept {
         const bool same = equal(slot, value);
-        log(entry(kind, path));
+        log(kind, path);
+        log_.back().slot = &slot;
         slot.Swap(value);
         log_.back().value.Swap(value);
         changed_ = changed_ || !same;
@@ -307,7 +314,7 @@ private:
     std::size_t max_depth_;
     bool changed_ = false;
     V carry_;  // a value on its way from one undo step to the next (see move)
-    small_vector<entry, 8> log_;
+    small_vector<entry, max_fast_ops> log_;
 };
 
 }  // namespace detail

@@ -14,6 +14,7 @@
 // agree on every input.
 
 #include <cstddef>
+#include <new>
 #include <string_view>
 
 namespace relpatch {
@@ -23,13 +24,26 @@ constexpr std::size_t max_fast_ops = 16;
 
 enum class fast_value : unsigned char { absent, false_value, true_value, null_value, string };
 
+// Members are set by fast_scanner::object before use (no initializers: an array of these is
+// made on every call).
 struct fast_op {
     std::string_view op;
     std::string_view path;
     std::string_view text;  // the string when value == fast_value::string
-    fast_value value = fast_value::absent;
-    bool has_op = false;
-    bool has_path = false;
+    fast_value value;
+    bool has_op;
+    bool has_path;
+};
+
+// Room for the decoded operations and their values, left uninitialized: decode_fast constructs
+// only as many as the patch has. The values own no memory (booleans, null, constant strings),
+// so they need no destructor.
+template <class Op, class Value>
+struct fast_storage {
+    alignas(Op) unsigned char op_bytes[sizeof(Op) * max_fast_ops];
+    alignas(Value) unsigned char value_bytes[sizeof(Value) * max_fast_ops];
+    Op* ops() noexcept { return std::launder(reinterpret_cast<Op*>(op_bytes)); }
+    Value* value(std::size_t i) noexcept { return reinterpret_cast<Value*>(value_bytes) + i; }
 };
 
 class fast_scanner {
@@ -51,6 +65,22 @@ public:
             if (!eat(',')) return false;
             skip_ws();
         }
+    }
+
+private:
+    // Compares a short name without a call to memcmp.
+    template <std::size_t N>
+    static bool is(std::string_view s, const char (&literal)[N]) noexcept {
+        if (s.size() != N - 1) return false;
+        for (std::size_t i = 0; i + 1 < N; ++i)
+            if (s[i] != literal[i]) return false;
+        return true;
+    }
+
+public:
+    template <std::size_t N>
+    static bool name_equals(std::string_view s, const char (&literal)[N]) noexcept {
+        return is(s, literal);
     }
 
 private:
@@ -78,20 +108,27 @@ private:
     bool string(std::string_view& out) noexcept {
         if (!eat('"')) return false;
         const char* begin = p_;
-        while (p_ != end_) {
-            const unsigned char c = static_cast<unsigned char>(*p_);
-            if (c == '"') {
-                out = std::string_view(begin, static_cast<std::size_t>(p_ - begin));
-                ++p_;
-                return true;
-            }
-            if (c < 0x20 || c >= 0x7F || c == '\\') return false;
-            ++p_;
+        while (p_ != end_ && plain(*p_)) ++p_;
+        if (p_ == end_ || *p_ != '"') return false;  // an escape, a control or non-ASCII byte
+        out = std::string_view(begin, static_cast<std::size_t>(p_ - begin));
+        ++p_;
+        return true;
+    }
+    // Printable ASCII other than '"' and '\\', by table: one load per byte.
+    struct plain_table {
+        bool bytes[256];
+        constexpr plain_table() noexcept : bytes() {
+            for (int c = 0x20; c < 0x7F; ++c) bytes[c] = c != '"' && c != '\\';
         }
-        return false;
+    };
+    static bool plain(char c) noexcept {
+        static constexpr plain_table table;
+        return table.bytes[static_cast<unsigned char>(c)];
     }
     bool object(fast_op& op) noexcept {
-        op = fast_op();
+        op.value = fast_value::absent;
+        op.has_op = false;
+        op.has_path = false;
         if (!eat('{')) return false;
         skip_ws();
         if (eat('}')) return true;
@@ -101,13 +138,13 @@ private:
             skip_ws();
             if (!eat(':')) return false;
             skip_ws();
-            if (name == "op") {
+            if (is(name, "op")) {
                 if (op.has_op || !string(op.op)) return false;
                 op.has_op = true;
-            } else if (name == "path") {
+            } else if (is(name, "path")) {
                 if (op.has_path || !string(op.path)) return false;
                 op.has_path = true;
-            } else if (name == "value") {
+            } else if (is(name, "value")) {
                 if (op.value != fast_value::absent) return false;
                 if (literal("true"))
                     op.value = fast_value::true_value;
