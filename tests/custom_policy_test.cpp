@@ -85,3 +85,40 @@ TEST(CustomPolicy, AllowsWhatItSaysAndRefusesTheRest) {
 }
 
 }  // namespace
+
+namespace {
+
+// A policy that hands its lookups to apply_patch (verdict::target), to show the engine uses
+// them only while they are still right.
+struct hinting_policy {
+    static constexpr bool accepts_envelope = false;
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>& op,
+                                   const Value& doc) noexcept {
+        relpatch::verdict v;
+        const Value* target = nullptr;
+        if (op.path.resolve(doc, target) == relpatch::errc::success) v.target = target;
+        return v;
+    }
+};
+
+TEST(CustomPolicy, TargetHintsAreNotTrustedAfterTheLayoutChanges) {
+    rapidjson::Document doc = relpatch_test::parse(R"({"x":[1,2]})");
+    relpatch::result r = relpatch::apply_patch<hinting_policy>(
+        doc, R"([{"op":"add","path":"/x/0","value":0},{"op":"replace","path":"/x/1","value":9}])");
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"x":[0,9,2]})");
+
+    doc = relpatch_test::parse(R"({"a":{"b":1},"c":true})");
+    r = relpatch::apply_patch<hinting_policy>(
+        doc, R"([{"op":"replace","path":"/a","value":1},{"op":"replace","path":"/a/b","value":2}])");
+    EXPECT_EQ(r.code(), relpatch::errc::not_a_container);
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"a":{"b":1},"c":true})");
+
+    r = relpatch::apply_patch<hinting_policy>(
+        doc, R"([{"op":"replace","path":"/c","value":false},{"op":"replace","path":"/a/b","value":2}])");
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"a":{"b":2},"c":false})");
+}
+
+}  // namespace

@@ -203,11 +203,13 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
     constexpr std::size_t none = result::npos;
     const std::size_t count = view.size();
     basic_operation<V> op;
+    const void* targets[max_fast_ops];  // the policy's lookups, for the first operations
     for (std::size_t i = 0; i < count; ++i) {
         op = view[i];
         const verdict v = Policy::check(op, static_cast<const V&>(doc));
         if (!v)
             return failure<V>(v.code, i, v.detail, v.at_from ? &op.from : &op.path, v.at_from);
+        if (i < max_fast_ops) targets[i] = v.target;
     }
     if constexpr (has_check_patch<Policy, V>::value) {
         const verdict v = Policy::check_patch(view, static_cast<const V&>(doc));
@@ -230,7 +232,7 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
     for (std::size_t i = 0; i < count; ++i) {
         op = view[i];
         bool at_from = false;
-        const errc e = eng.apply(op, at_from);
+        const errc e = eng.apply(op, at_from, i < max_fast_ops ? targets[i] : nullptr);
         if (e != errc::success) {
             eng.rollback();
             return failure<V>(e, i, nullptr, at_from ? &op.from : &op.path, at_from);

@@ -40,6 +40,10 @@ struct verdict {
     bool at_from = false;          // the error is about "from", not "path"
     const char* detail = nullptr;  // a static sentence for result::message()
     std::size_t op_index = static_cast<std::size_t>(-1);
+    // Optional, from check(): the value op.path names in the document, when the policy looked
+    // it up anyway (a `const Value*`). apply_patch may then skip its own lookup. Leave it null
+    // unless it is exactly that value.
+    const void* target = nullptr;
 
     constexpr verdict() noexcept = default;
     constexpr verdict(errc c, const char* d = nullptr, bool from = false) noexcept
@@ -102,7 +106,9 @@ struct release_policy {
         if (complete == nullptr) return {errc::path_not_found, "the phase has no \"complete\""};
         if (!complete->IsBool())
             return {errc::target_type_not_allowed, "the phase's \"complete\" is not a boolean"};
-        return {};
+        verdict ok;
+        ok.target = complete;
+        return ok;
     }
 
     // The first member of `object` named `name`, or nullptr.

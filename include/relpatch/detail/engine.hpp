@@ -81,9 +81,11 @@ public:
         return false;
     }
 
-    // Applies `op`; on error sets `at_from` when the error is about op.from.
-    errc apply(const basic_operation<V>& op, bool& at_from) noexcept {
+    // Applies `op`; on error sets `at_from` when the error is about op.from. `known`, if not
+    // null, is the value op.path named in the document before the patch (a policy lookup).
+    errc apply(const basic_operation<V>& op, bool& at_from, const void* known = nullptr) noexcept {
         at_from = false;
+        if (op.op != op_type::replace && op.op != op_type::test) layout_stable_ = false;
         switch (op.op) {
         case op_type::add: {
             V value;
@@ -94,7 +96,8 @@ public:
             V removed;
             return remove(op.path, removed, false);
         }
-        case op_type::replace: return replace(op.path, *op.value);
+        case op_type::replace:
+            return replace(op.path, *op.value, static_cast<const V*>(known));
         case op_type::move: return move(op.from, op.path, at_from);
         case op_type::copy: {
             const V* source = nullptr;
@@ -206,13 +209,18 @@ private:
     }
 
     // RFC 6902 section 4.3: the target must exist.
-    errc replace(const pointer_type& path, const V& patch_value) noexcept {
-        V* target = nullptr;
-        errc e = path.resolve(doc_, target);
+    // `known` is where the path pointed before the patch: still right while every earlier
+    // operation only exchanged scalars, since then no container has moved or been replaced.
+    errc replace(const pointer_type& path, const V& patch_value, const V* known) noexcept {
+        V* target = layout_stable_ ? const_cast<V*>(known) : nullptr;
+        errc e = errc::success;
+        if (target == nullptr) e = path.resolve(doc_, target);
         if (e != errc::success) return e;
         V value;
         e = copy_in(patch_value, value);
         if (e != errc::success) return e;
+        if (target->IsObject() || target->IsArray() || value.IsObject() || value.IsArray())
+            layout_stable_ = false;
         return swap_in(path, *target, value,
                        path.is_root() ? entry::root_replaced : entry::value_replaced);
     }
@@ -313,6 +321,7 @@ private:
     std::size_t bytes_left_;
     std::size_t max_depth_;
     bool changed_ = false;
+    bool layout_stable_ = true;  // no container has moved or been replaced yet
     V carry_;  // a value on its way from one undo step to the next (see move)
     small_vector<entry, max_fast_ops> log_;
 };
