@@ -171,3 +171,29 @@ TEST(EveryError, OperationIndexAndPathAreReported) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(EveryError, InvalidPointerIsReportedWithItsOwnText) {
+    rapidjson::Document doc = relpatch_test::parse(relpatch_test::release_example());
+    relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([
+        {"op":"test","path":"/name","value":"r"},
+        {"op":"copy","from":"/name","path":"no-slash"}])");
+    EXPECT_EQ(r.code(), relpatch::errc::invalid_pointer);
+    EXPECT_EQ(r.op_index(), 1u);
+    EXPECT_EQ(r.path(), "no-slash");
+    EXPECT_FALSE(r.path_is_from());
+    r = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        doc, R"([{"op":"move","from":"/a~2","path":"/b"}])");
+    EXPECT_EQ(r.code(), relpatch::errc::invalid_pointer);
+    EXPECT_EQ(r.path(), "/a~2");
+    EXPECT_TRUE(r.path_is_from());
+    r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([{"op":"add","path":"/x"}])");
+    EXPECT_EQ(r.code(), relpatch::errc::missing_member);
+    EXPECT_EQ(r.path(), "/x");
+    r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([{"op":"add","value":1}])");
+    EXPECT_EQ(r.code(), relpatch::errc::missing_member);
+    EXPECT_TRUE(r.path().empty());
+}
+
+}  // namespace

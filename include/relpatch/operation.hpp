@@ -57,15 +57,43 @@ inline bool name_is(const V& name, std::string_view literal) noexcept {
     return name_is(name.GetString(), name.GetStringLength(), literal);
 }
 
-// Where a decoding error points: the op's "path", its "from", or neither.
-enum class error_site { none, path, from };
+// What a decoding error is about: the raw text of the op's "path" or "from" (even when it is
+// not a valid pointer), or nothing.
+template <class Ch>
+struct error_site {
+    std::basic_string_view<Ch> text;
+    bool is_from = false;
+    bool known = false;
+};
+
+// The pointer in member value `member` ("path" or "from"): present, a string, RFC 6901.
+// An invalid pointer's text is kept in `site` for the error report.
+template <class V>
+inline errc decode_pointer(const V* member, const char* missing, const char* not_string,
+                           const limits& lim, basic_pointer<V>& out, const char*& detail,
+                           error_site<typename V::Ch>& site) noexcept {
+    if (member == nullptr) {
+        detail = missing;
+        return errc::missing_member;
+    }
+    if (!member->IsString()) {
+        detail = not_string;
+        return errc::invalid_member_type;
+    }
+    const std::basic_string_view<typename V::Ch> text(member->GetString(),
+                                                      member->GetStringLength());
+    const errc e = basic_pointer<V>::parse(text, out, lim.max_pointer_length);
+    if (e != errc::success) site = {text, false, true};
+    return e;
+}
 
 // Decodes operation object `obj`. On error, `detail` says which member is wrong and `site`
-// which pointer, if any, the error is about.
+// which pointer text, if any, the error is about.
 template <class V>
 inline errc decode_operation(const V& obj, const limits& lim, basic_operation<V>& out,
-                             const char*& detail, error_site& site) noexcept {
-    site = error_site::none;
+                             const char*& detail,
+                             error_site<typename V::Ch>& site) noexcept {
+    site = error_site<typename V::Ch>();
     if (!obj.IsObject()) return errc::operation_not_object;
     const V* op = nullptr;
     const V* path = nullptr;
@@ -104,47 +132,29 @@ inline errc decode_operation(const V& obj, const limits& lim, basic_operation<V>
     }
     if (!known) return errc::unknown_op;
 
-    if (path == nullptr) {
-        detail = "\"path\" is missing";
-        return errc::missing_member;
-    }
-    if (!path->IsString()) {
-        detail = "\"path\" must be a string";
-        return errc::invalid_member_type;
-    }
-    using view = typename basic_pointer<V>::string_view_type;
-    site = error_site::path;
-    errc e = basic_pointer<V>::parse(view(path->GetString(), path->GetStringLength()), out.path,
-                                     lim.max_pointer_length);
+    errc e = decode_pointer(path, "\"path\" is missing", "\"path\" must be a string", lim,
+                            out.path, detail, site);
     if (e != errc::success) return e;
 
     out.from = basic_pointer<V>();
     if (out.has_from()) {
-        site = error_site::none;
-        if (from == nullptr) {
-            detail = "\"from\" is missing";
-            return errc::missing_member;
+        e = decode_pointer(from, "\"from\" is missing", "\"from\" must be a string", lim,
+                           out.from, detail, site);
+        if (e != errc::success) {
+            site.is_from = true;
+            return e;
         }
-        if (!from->IsString()) {
-            detail = "\"from\" must be a string";
-            return errc::invalid_member_type;
-        }
-        site = error_site::from;
-        e = basic_pointer<V>::parse(view(from->GetString(), from->GetStringLength()), out.from,
-                                    lim.max_pointer_length);
-        if (e != errc::success) return e;
     }
 
     out.value = nullptr;
     if (out.has_value()) {
-        site = error_site::path;
         if (value == nullptr) {
             detail = "\"value\" is missing";
+            site = {out.path.text(), false, true};
             return errc::missing_member;
         }
         out.value = value;
     }
-    site = error_site::none;
     return errc::success;
 }
 
@@ -165,7 +175,7 @@ public:
         if (decoded_ != nullptr) return decoded_[i];
         basic_operation<ValueType> op;
         const char* detail = nullptr;
-        detail::error_site site;
+        detail::error_site<typename ValueType::Ch> site;
         (void)detail::decode_operation((*dom_)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)],
                                        *limits_, op, detail, site);
         return op;

@@ -28,20 +28,28 @@ namespace relpatch {
 namespace detail {
 
 template <class V>
-inline result failure(errc code, std::size_t op_index, const char* detail = nullptr,
-                      const basic_pointer<V>* where = nullptr, bool is_from = false) noexcept {
+inline result failure_at(errc code, std::size_t op_index, const char* detail,
+                         const error_site<typename V::Ch>& where) noexcept {
     result r(code, op_index);
     r.set_detail(detail);
-    if (where != nullptr) {
+    if (where.known) {
         constexpr text_encoding enc = encoding_of<typename V::EncodingType>::value;
         char buffer[result::max_path_bytes];
         bool truncated = false;
-        const auto text = where->text();
+        const auto text = where.text;
         const std::size_t n =
             to_utf8<enc>(text.data(), text.size(), buffer, sizeof buffer, truncated);
-        r.set_path(std::string_view(buffer, n), is_from, truncated);
+        r.set_path(std::string_view(buffer, n), where.is_from, truncated);
     }
     return r;
+}
+
+template <class V>
+inline result failure(errc code, std::size_t op_index, const char* detail = nullptr,
+                      const basic_pointer<V>* where = nullptr, bool is_from = false) noexcept {
+    error_site<typename V::Ch> site;
+    if (where != nullptr) site = {where->text(), is_from, true};
+    return failure_at<V>(code, op_index, detail, site);
 }
 
 // The allocator a parsed patch lives in: a MemoryPoolAllocator starts on a stack buffer, so a
@@ -162,14 +170,10 @@ inline result decode_all(const V& ops, const limits& lim, bool depth_checked,
     basic_operation<V> op;
     for (std::size_t i = 0; i < ops.Size(); ++i) {
         const char* detail = nullptr;
-        error_site site = error_site::none;
+        error_site<typename V::Ch> site;
         const errc e = decode_operation(ops[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)], lim,
                                         op, detail, site);
-        if (e != errc::success)
-            return failure<V>(e, i, detail,
-                              site == error_site::none ? nullptr
-                              : site == error_site::from ? &op.from : &op.path,
-                              site == error_site::from);
+        if (e != errc::success) return failure_at<V>(e, i, detail, site);
         if (!depth_checked && op.value != nullptr) {
             std::size_t unlimited = std::numeric_limits<std::size_t>::max();
             if (measure(*op.value, value_max_depth, unlimited) != errc::success)
