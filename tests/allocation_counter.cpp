@@ -1,0 +1,34 @@
+// Allocation counting for allocation_test.cpp: malloc, calloc and realloc wrapped at link time
+// (-Wl,--wrap), operator new replaced. Counts only while relpatch_test_counting is set.
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+std::size_t relpatch_test_allocations = 0;
+bool relpatch_test_counting = false;
+
+extern "C" {
+void* __real_malloc(std::size_t);
+void* __real_calloc(std::size_t, std::size_t);
+void* __real_realloc(void*, std::size_t);
+void* __wrap_malloc(std::size_t n) {
+    if (relpatch_test_counting) ++relpatch_test_allocations;
+    return __real_malloc(n);
+}
+void* __wrap_calloc(std::size_t n, std::size_t m) {
+    if (relpatch_test_counting) ++relpatch_test_allocations;
+    return __real_calloc(n, m);
+}
+void* __wrap_realloc(void* p, std::size_t n) {
+    if (relpatch_test_counting) ++relpatch_test_allocations;
+    return __real_realloc(p, n);
+}
+}
+
+void* operator new(std::size_t n) {
+    if (relpatch_test_counting) ++relpatch_test_allocations;
+    if (void* p = __real_malloc(n == 0 ? 1 : n)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
