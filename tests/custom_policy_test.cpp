@@ -122,3 +122,42 @@ TEST(CustomPolicy, TargetHintsAreNotTrustedAfterTheLayoutChanges) {
 }
 
 }  // namespace
+
+namespace {
+
+// check_patch may blame one operation (by index, possibly its "from"), or the patch as a whole.
+template <std::size_t Blame, bool AtFrom>
+struct whole_patch_policy {
+    static constexpr bool accepts_envelope = false;
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>&, const Value&) noexcept {
+        return {};
+    }
+    template <class Value>
+    static relpatch::verdict check_patch(const relpatch::basic_patch_view<Value>& ops,
+                                         const Value&) noexcept {
+        if (ops.size() < 2) return {};
+        relpatch::verdict v(relpatch::errc::op_not_allowed, "two operations at most... one", AtFrom);
+        v.op_index = Blame;
+        return v;
+    }
+};
+
+TEST(CustomPolicy, CheckPatchCanBlameAnOperationOrThePatch) {
+    rapidjson::Document doc = relpatch_test::parse(R"({"a":1,"b":2})");
+    const char* two = R"([{"op":"copy","from":"/a","path":"/c"},{"op":"copy","from":"/b","path":"/d"}])";
+    relpatch::result r = relpatch::apply_patch<whole_patch_policy<1, true>>(doc, two);
+    EXPECT_EQ(r.code(), relpatch::errc::op_not_allowed);
+    EXPECT_EQ(r.op_index(), 1u);
+    EXPECT_TRUE(r.path_is_from());
+    EXPECT_EQ(r.path(), "/b");
+    r = relpatch::apply_patch<whole_patch_policy<0, false>>(doc, two);
+    EXPECT_EQ(r.op_index(), 0u);
+    EXPECT_EQ(r.path(), "/c");
+    r = relpatch::apply_patch<whole_patch_policy<static_cast<std::size_t>(-1), false>>(doc, two);
+    EXPECT_FALSE(r.has_op_index());
+    EXPECT_TRUE(r.path().empty());
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"a":1,"b":2})");
+}
+
+}  // namespace

@@ -101,3 +101,82 @@ TEST(PatchText, Utf16PatchText) {
 }
 
 }  // namespace
+
+namespace {
+
+using relpatch::detail::scan_patch_text;
+using relpatch::detail::text_encoding;
+
+template <text_encoding E, class Ch>
+errc scan(std::initializer_list<Ch> units, std::size_t depth = 64) {
+    const std::basic_string<Ch> s(units);
+    return scan_patch_text<E>(s.data(), s.size(), depth);
+}
+
+TEST(PatchText, Utf8SequencesOneByOne) {
+    using C = char;
+    auto u8 = [](std::initializer_list<unsigned> bytes) {
+        std::string s = "[\"";
+        for (unsigned b : bytes) s += static_cast<C>(b);
+        s += "\"]";
+        return scan_patch_text<text_encoding::utf8>(s.data(), s.size(), 64);
+    };
+    EXPECT_EQ(u8({0xC3, 0xA9}), errc::success);              // é
+    EXPECT_EQ(u8({0xE2, 0x82, 0xAC}), errc::success);        // €
+    EXPECT_EQ(u8({0xF0, 0x9F, 0x98, 0x80}), errc::success);  // U+1F600
+    EXPECT_EQ(u8({0xF4, 0x8F, 0xBF, 0xBF}), errc::success);  // U+10FFFF
+    EXPECT_EQ(u8({0xC1, 0xBF}), errc::invalid_encoding);     // overlong 2-byte lead
+    EXPECT_EQ(u8({0xE0, 0x80, 0x80}), errc::invalid_encoding);        // overlong 3-byte
+    EXPECT_EQ(u8({0xF0, 0x80, 0x80, 0x80}), errc::invalid_encoding);  // overlong 4-byte
+    EXPECT_EQ(u8({0xF5, 0x80, 0x80, 0x80}), errc::invalid_encoding);  // lead past F4
+    EXPECT_EQ(u8({0xE2, 0x28, 0xA1}), errc::invalid_encoding);        // bad 2nd byte
+    EXPECT_EQ(u8({0xE2, 0x82, 0x28}), errc::invalid_encoding);        // bad 3rd byte
+    EXPECT_EQ(u8({0xF0, 0x9F, 0x98, 0x28}), errc::invalid_encoding);  // bad 4th byte
+    EXPECT_EQ(u8({0xFF}), errc::invalid_encoding);
+}
+
+TEST(PatchText, Utf16AndUtf32AndAscii) {
+    constexpr text_encoding ascii = text_encoding::ascii;
+    constexpr text_encoding utf16 = text_encoding::utf16;
+    constexpr text_encoding utf32 = text_encoding::utf32;
+    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D, 0xDE00, u']'})), errc::success);
+    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D})), errc::invalid_encoding);          // at the end
+    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D, u'x', u']'})), errc::invalid_encoding);
+    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xDE00, u']'})), errc::invalid_encoding);
+    EXPECT_EQ((scan<utf16, char32_t>({U'[', 0x12345, U']'})), errc::invalid_encoding);  // > 16 bits
+    EXPECT_EQ((scan<utf32, char32_t>({U'[', 0x1F600, U']'})), errc::success);
+    EXPECT_EQ((scan<utf32, char32_t>({U'[', 0x110000, U']'})), errc::invalid_encoding);
+    EXPECT_EQ((scan<utf32, char32_t>({U'[', 0xD800, U']'})), errc::invalid_encoding);
+    EXPECT_EQ((scan<ascii, char>({'[', ']'})), errc::success);
+    EXPECT_EQ((scan<ascii, char>({'[', static_cast<char>(0xC3), static_cast<char>(0xA9), ']'})),
+              errc::invalid_encoding);
+    EXPECT_EQ((scan<utf32, char32_t>({U'[', U'[', U'[', U']', U']', U']'}, 2)),
+              errc::nesting_too_deep);
+}
+
+TEST(PatchText, ReportedPathsAreUtf8WhateverTheEncoding) {
+    using relpatch::detail::to_utf8;
+    char out[16];
+    bool truncated = false;
+    const char32_t wide[] = {U'/', 0x1F600, U'/', 0xD800};
+    std::size_t n = to_utf8<text_encoding::utf32>(wide, 4, out, sizeof out, truncated);
+    EXPECT_EQ(std::string(out, n), "/\xF0\x9F\x98\x80/\xEF\xBF\xBD");
+    EXPECT_FALSE(truncated);
+    const char16_t pair[] = {u'/', 0xD83D, 0xDE00, u'x'};
+    n = to_utf8<text_encoding::utf16>(pair, 4, out, 5, truncated);
+    EXPECT_EQ(std::string(out, n), "/\xF0\x9F\x98\x80");
+    EXPECT_TRUE(truncated);
+}
+
+TEST(PatchText, EscapesInsideStrings) {
+    // An escaped quote does not end the string, so the bracket after it does not count.
+    EXPECT_EQ(scan_patch_text<text_encoding::utf8>(R"(["\"[[[", 1])", 11, 1), errc::success);
+    // A backslash as the very last character, and one before a non-ASCII byte.
+    EXPECT_EQ(scan_patch_text<text_encoding::utf8>("[\"\\", 3, 4), errc::success);
+    const std::string bad = "[\"\\\xC3\xA9\"]";
+    EXPECT_EQ(scan_patch_text<text_encoding::utf8>(bad.data(), bad.size(), 4), errc::success);
+    // Closing brackets beyond the opening ones do not underflow the depth.
+    EXPECT_EQ(scan_patch_text<text_encoding::utf8>("]]]]", 4, 1), errc::success);
+}
+
+}  // namespace

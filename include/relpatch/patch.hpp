@@ -52,8 +52,9 @@ inline result failure(errc code, std::size_t op_index, const char* detail = null
     return failure_at<V>(code, op_index, detail, site);
 }
 
-// The allocator a parsed patch lives in: a MemoryPoolAllocator starts on a stack buffer, so a
-// short patch's DOM costs no heap allocation; other allocators are default-constructed.
+// The allocator a parsed patch lives in (general path only): a MemoryPoolAllocator starts on a
+// stack buffer, so a short patch's values need no heap block of their own (RapidJSON's parse
+// stack still allocates); other allocators are default-constructed.
 template <class Allocator>
 struct patch_allocator {
     Allocator allocator;
@@ -162,11 +163,9 @@ inline result unwrap(const V& patch, const limits& lim, const V*& ops, const V*&
     return result();
 }
 
-// Every operation must be well formed before any is checked against the policy. Unless the
-// patch text's scan already bounded it (`depth_checked`), each value's nesting is checked too.
+// Every operation must be well formed before any is checked against the policy.
 template <class V>
-inline result decode_all(const V& ops, const limits& lim, bool depth_checked,
-                         std::size_t value_max_depth) noexcept {
+inline result decode_all(const V& ops, const limits& lim) noexcept {
     basic_operation<V> op;
     for (std::size_t i = 0; i < ops.Size(); ++i) {
         const char* detail = nullptr;
@@ -174,11 +173,6 @@ inline result decode_all(const V& ops, const limits& lim, bool depth_checked,
         const errc e = decode_operation(ops[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)], lim,
                                         op, detail, site);
         if (e != errc::success) return failure_at<V>(e, i, detail, site);
-        if (!depth_checked && op.value != nullptr) {
-            std::size_t unlimited = std::numeric_limits<std::size_t>::max();
-            if (measure(*op.value, value_max_depth, unlimited) != errc::success)
-                return failure<V>(errc::nesting_too_deep, i, "in \"value\"", &op.path);
-        }
     }
     return result();
 }
@@ -187,6 +181,13 @@ inline result decode_all(const V& ops, const limits& lim, bool depth_checked,
 template <class Policy, bool depth_checked, class V, class Allocator>
 inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& lim,
                         const V** comment) noexcept {
+    if constexpr (!depth_checked) {
+        // The same bound the text's scan applies, over the whole patch, so that both entry
+        // points agree (and relpatch's recursion over values stays bounded).
+        std::size_t unlimited = std::numeric_limits<std::size_t>::max();
+        if (measure(patch, lim.max_depth, unlimited) != errc::success)
+            return failure<V>(errc::nesting_too_deep, result::npos);
+    }
     const V* ops = nullptr;
     const V* note = nullptr;
     std::size_t wrapping = 0;
@@ -195,7 +196,7 @@ inline result apply_dom(V& doc, const V& patch, Allocator& alloc, const limits& 
     if (!r) return r;
     limits value_limits = lim;
     value_limits.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
-    r = decode_all(*ops, lim, depth_checked, value_limits.max_depth);
+    r = decode_all(*ops, lim);
     if (!r) return r;
     return check_and_apply<Policy>(doc, basic_patch_view<V>(*ops, lim), alloc, value_limits);
 }

@@ -59,7 +59,7 @@ public:
         if (!r) return r;
         out.limits_ = lim;
         out.limits_.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
-        r = detail::decode_all(*ops, lim, true, out.limits_.max_depth);
+        r = detail::decode_all(*ops, lim);
         if (!r) return r;
         out.ops_.resize(ops->Size());
         const basic_patch_view<ValueType> view(*ops, lim);
