@@ -41,6 +41,10 @@ TEST(Equal, Numbers) {
     EXPECT_FALSE(eq("9223372036854775807", "9223372036854775808.0"));
     EXPECT_TRUE(eq("9223372036854775808", "9223372036854775808.0"));
     EXPECT_FALSE(eq("-9223372036854775808", "-9223372036854777856.0"));
+    EXPECT_FALSE(eq("-1.0", "18446744073709551615"));  // a negative double and an unsigned
+    EXPECT_FALSE(eq("1e30", "18446744073709551615"));  // beyond 2^64
+    EXPECT_FALSE(eq("1e30", "-5"));                    // beyond 2^63
+    EXPECT_FALSE(eq("-1.5", "-1"));
 }
 
 TEST(Equal, TypesMustMatch) {

@@ -107,3 +107,18 @@ TEST(Result, LongPathIsTruncatedAtACharacterBoundary) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Result, MessageWithALongDetailIsCutNotOverrun) {
+    static const std::string long_detail(2000, 'x');
+    relpatch::result r(relpatch::errc::op_not_allowed, 123456789);
+    r.set_path("/a", false).set_detail(long_detail.c_str());
+    const std::string m = r.message();
+    EXPECT_EQ(m.rfind("operation 123456789 (path \"/a\"): op not allowed by policy: xxx", 0), 0u);
+    EXPECT_LT(m.size(), 1000u);
+    relpatch::result z(relpatch::errc::test_failed, 0);
+    EXPECT_EQ(z.message(), "operation 0: test failed: value differs");
+}
+
+}  // namespace

@@ -45,6 +45,8 @@ TEST(PatchText, LoneLowSurrogateEscapeIsRefused) {
     EXPECT_EQ(apply_text(add_string("\\uD83D\\uDE00")), errc::test_failed);  // a valid pair
     EXPECT_EQ(apply_text(add_string("\\uD83Dx")), errc::invalid_json);  // RapidJSON refuses it
     EXPECT_EQ(apply_text(add_string("\\u12G4")), errc::invalid_json);
+    EXPECT_EQ(apply_text(add_string("\\u00e9\\u00C9\\uFfFf")), errc::test_failed);  // hex of any case
+    EXPECT_EQ(apply_text(add_string("\\uD83D\\uE000")), errc::invalid_json);  // high, then not a low
     EXPECT_EQ(apply_text(add_string("\\uD83D\\u12G4")), errc::invalid_json);
 }
 

@@ -51,26 +51,39 @@ public:
     const char* detail() const noexcept { return detail_; }
 
     // "operation 0 (path \"/phase/0/complete\"): path not allowed by policy: did you mean ..."
+    // Composed in a local buffer (every part is bounded), then copied into the string once.
     std::string message() const {
-        std::string out;
-        if (code_ == errc::success) return errc_message(code_);
+        char buffer[max_path_bytes + 400];
+        std::size_t n = 0;
+        const auto put = [&](const char* text, std::size_t size) noexcept {
+            if (size > sizeof buffer - n) size = sizeof buffer - n;
+            std::memcpy(buffer + n, text, size);
+            n += size;
+        };
+        const auto puts = [&](const char* text) noexcept { put(text, std::strlen(text)); };
         if (has_op_index()) {
-            out += "operation ";
-            out += std::to_string(op_index_);
+            char digits[24];
+            std::size_t d = sizeof digits;
+            std::size_t i = op_index_;
+            do {
+                digits[--d] = static_cast<char>('0' + i % 10);
+                i /= 10;
+            } while (i != 0);
+            puts("operation ");
+            put(digits + d, sizeof digits - d);
             if (has_path_) {
-                out += path_is_from_ ? " (from \"" : " (path \"";
-                out.append(path_, path_size_);
-                if (path_truncated_) out += "...";
-                out += "\")";
+                puts(path_is_from_ ? " (from \"" : " (path \"");
+                put(path_, path_size_);
+                puts(path_truncated_ ? "...\")" : "\")");
             }
-            out += ": ";
+            puts(": ");
         }
-        out += errc_message(code_);
-        if (detail_ != nullptr) {
-            out += ": ";
-            out += detail_;
+        puts(errc_message(code_));
+        if (detail_ != nullptr && code_ != errc::success) {
+            puts(": ");
+            puts(detail_);
         }
-        return out;
+        return std::string(buffer, n);
     }
 
     // Used by the engine to fill in what went wrong.
