@@ -127,6 +127,7 @@ TEST(ReleasePolicy, EveryRejection) {
         // Other paths.
         {R"([{"op":"replace","path":"/phase/1/complete","value":true}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/name","value":"x"}])", errc::path_not_allowed},
+        {R"([{"op":"replace","path":"/stages/1/complete","value":true}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"","value":{}}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/phases/1","value":true}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/phases/1/_name","value":true}])", errc::path_not_allowed},
