@@ -209,12 +209,14 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
     const std::size_t count = view.size();
     basic_operation<V> op;
     const void* targets[max_fast_ops];  // the policy's lookups, for the first operations
+    std::size_t log_entries = 0;        // undo entries: one per op, two per move, none per test
     for (std::size_t i = 0; i < count; ++i) {
         op = view[i];
         const verdict v = Policy::check(op, static_cast<const V&>(doc));
         if (!v)
             return failure<V>(v.code, i, v.detail, v.at_from ? &op.from : &op.path, v.at_from);
         if (i < max_fast_ops) targets[i] = v.target;
+        log_entries += op.op == op_type::move ? 2 : op.op == op_type::test ? 0 : 1;
     }
     if constexpr (has_check_patch<Policy, V>::value) {
         const verdict v = Policy::check_patch(view, static_cast<const V&>(doc));
@@ -227,11 +229,6 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
     }
 
     engine<V, Allocator> eng(doc, alloc, value_limits);
-    std::size_t log_entries = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-        const op_type t = view[i].op;
-        log_entries += t == op_type::move ? 2 : t == op_type::test ? 0 : 1;
-    }
     if (!eng.reserve(log_entries))
         return failure<V>(errc::growth_limit_exceeded, none, "out of memory for the undo log");
     for (std::size_t i = 0; i < count; ++i) {
