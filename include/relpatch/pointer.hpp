@@ -51,34 +51,13 @@ public:
 
         // Whether the decoded token equals the `size` code units at `s` (which may hold NULs).
         bool equals(const Ch* s, std::size_t size) const noexcept {
-            // Decoding only shortens a token: when the lengths match there is nothing to decode
-            // unless a '~' turns up, and most member names already differ in length.
-            if (escaped_.size() < size) return false;
-            if (escaped_.size() == size) {
-                std::size_t i = 0;
-                while (i < size && escaped_[i] == s[i] && escaped_[i] != Ch('~')) ++i;
-                if (i == size) return true;
-                if (escaped_[i] != Ch('~')) return false;
-            }
-            std::size_t j = 0;
-            for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
-                Ch c = escaped_[i];
-                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
-                if (j == size || s[j] != c) return false;
-            }
-            return j == size;
+            return matches(size, [s](std::size_t j) noexcept { return s[j]; });
         }
 
         // Whether the decoded token is the ASCII text `literal`.
         bool equals_ascii(std::string_view literal) const noexcept {
-            if (escaped_.size() < literal.size()) return false;
-            std::size_t j = 0;
-            for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
-                Ch c = escaped_[i];
-                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
-                if (j == literal.size() || c != static_cast<Ch>(literal[j])) return false;
-            }
-            return j == literal.size();
+            return matches(literal.size(),
+                           [literal](std::size_t j) noexcept { return static_cast<Ch>(literal[j]); });
         }
 
         // Reads the token as an index into an array of `size` elements (RFC 6901 section 4:
@@ -110,6 +89,27 @@ public:
         }
 
     private:
+        // Compares the decoded token with the `size` code units at(0), at(1), ...
+        template <class At>
+        bool matches(std::size_t size, At at) const noexcept {
+            // Decoding only shortens a token: when the lengths match there is nothing to decode
+            // unless a '~' turns up, and most member names already differ in length.
+            if (escaped_.size() < size) return false;
+            if (escaped_.size() == size) {
+                std::size_t i = 0;
+                while (i < size && escaped_[i] == at(i) && escaped_[i] != Ch('~')) ++i;
+                if (i == size) return true;
+                if (escaped_[i] != Ch('~')) return false;
+            }
+            std::size_t j = 0;
+            for (std::size_t i = 0; i < escaped_.size(); ++i, ++j) {
+                Ch c = escaped_[i];
+                if (c == Ch('~')) c = escaped_[++i] == Ch('0') ? Ch('~') : Ch('/');
+                if (j == size || at(j) != c) return false;
+            }
+            return j == size;
+        }
+
         string_view_type escaped_;
     };
 

@@ -68,19 +68,14 @@ public:
     }
 
 private:
+public:
     // Compares a short name without a call to memcmp.
     template <std::size_t N>
-    static bool is(std::string_view s, const char (&literal)[N]) noexcept {
+    static bool name_equals(std::string_view s, const char (&literal)[N]) noexcept {
         if (s.size() != N - 1) return false;
         for (std::size_t i = 0; i + 1 < N; ++i)
             if (s[i] != literal[i]) return false;
         return true;
-    }
-
-public:
-    template <std::size_t N>
-    static bool name_equals(std::string_view s, const char (&literal)[N]) noexcept {
-        return is(s, literal);
     }
 
 private:
@@ -138,13 +133,13 @@ private:
             skip_ws();
             if (!eat(':')) return false;
             skip_ws();
-            if (is(name, "op")) {
+            if (name_equals(name, "op")) {
                 if (op.has_op || !string(op.op)) return false;
                 op.has_op = true;
-            } else if (is(name, "path")) {
+            } else if (name_equals(name, "path")) {
                 if (op.has_path || !string(op.path)) return false;
                 op.has_path = true;
-            } else if (is(name, "value")) {
+            } else if (name_equals(name, "value")) {
                 if (op.value != fast_value::absent) return false;
                 if (literal("true"))
                     op.value = fast_value::true_value;
