@@ -40,15 +40,12 @@ inline split_input split(const std::uint8_t* data, std::size_t size) {
     return {all.substr(0, nul), all.substr(nul + 1)};
 }
 
-// Parses a document with the checks relpatch applies to patch text (encoding, nesting).
+// Parses a document the way relpatch::parse_document does (encoding, nesting, exact numbers).
 inline bool parse_document(std::string_view text, rapidjson::Document& doc,
                            std::size_t max_depth = 256) {
-    if (relpatch::detail::scan_patch_text<relpatch::detail::text_encoding::utf8>(
-            text.data(), text.size(), max_depth) != relpatch::errc::success)
-        return false;
-    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(),
-                                                                                    text.size());
-    return !doc.HasParseError();
+    relpatch::limits lim;
+    lim.max_document_depth = max_depth;
+    return static_cast<bool>(relpatch::parse_document(text, doc, lim));
 }
 
 template <class V>

@@ -106,13 +106,13 @@ TEST(PatchText, Utf16PatchText) {
 
 namespace {
 
-using relpatch::detail::scan_patch_text;
+using relpatch::detail::scan_json_text;
 using relpatch::detail::text_encoding;
 
 template <text_encoding E, class Ch>
 errc scan(std::initializer_list<Ch> units, std::size_t depth = 64) {
     const std::basic_string<Ch> s(units);
-    return scan_patch_text<E>(s.data(), s.size(), depth);
+    return scan_json_text<E>(s.data(), s.size(), depth);
 }
 
 TEST(PatchText, Utf8SequencesOneByOne) {
@@ -121,7 +121,7 @@ TEST(PatchText, Utf8SequencesOneByOne) {
         std::string s = "[\"";
         for (unsigned b : bytes) s += static_cast<C>(b);
         s += "\"]";
-        return scan_patch_text<text_encoding::utf8>(s.data(), s.size(), 64);
+        return scan_json_text<text_encoding::utf8>(s.data(), s.size(), 64);
     };
     EXPECT_EQ(u8({0xC3, 0xA9}), errc::success);              // é
     EXPECT_EQ(u8({0xE2, 0x82, 0xAC}), errc::success);        // €
@@ -172,13 +172,13 @@ TEST(PatchText, ReportedPathsAreUtf8WhateverTheEncoding) {
 
 TEST(PatchText, EscapesInsideStrings) {
     // An escaped quote does not end the string, so the bracket after it does not count.
-    EXPECT_EQ(scan_patch_text<text_encoding::utf8>(R"(["\"[[[", 1])", 11, 1), errc::success);
+    EXPECT_EQ(scan_json_text<text_encoding::utf8>(R"(["\"[[[", 1])", 11, 1), errc::success);
     // A backslash as the very last character, and one before a non-ASCII byte.
-    EXPECT_EQ(scan_patch_text<text_encoding::utf8>("[\"\\", 3, 4), errc::success);
+    EXPECT_EQ(scan_json_text<text_encoding::utf8>("[\"\\", 3, 4), errc::success);
     const std::string bad = "[\"\\\xC3\xA9\"]";
-    EXPECT_EQ(scan_patch_text<text_encoding::utf8>(bad.data(), bad.size(), 4), errc::success);
+    EXPECT_EQ(scan_json_text<text_encoding::utf8>(bad.data(), bad.size(), 4), errc::success);
     // Closing brackets beyond the opening ones do not underflow the depth.
-    EXPECT_EQ(scan_patch_text<text_encoding::utf8>("]]]]", 4, 1), errc::success);
+    EXPECT_EQ(scan_json_text<text_encoding::utf8>("]]]]", 4, 1), errc::success);
 }
 
 }  // namespace

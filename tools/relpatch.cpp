@@ -165,18 +165,14 @@ int main(int argc, char** argv) {
         return exit_usage;
     }
 
-    // The document gets the same encoding and depth checks as patch text, for the same reasons.
-    const relpatch::errc doc_scan = relpatch::detail::scan_patch_text<relpatch::detail::text_encoding::utf8>(
-        doc_text.data(), doc_text.size(), max_document_depth);
+    // Exact numbers, bounded depth, checked encoding: see relpatch::parse_document.
     rapidjson::Document doc;
-    if (doc_scan == relpatch::errc::success)
-        doc.Parse<rapidjson::kParseIterativeFlag>(
-            doc_text.data(), doc_text.size());
-    if (doc_scan != relpatch::errc::success || doc.HasParseError()) {
+    relpatch::limits doc_limits;
+    doc_limits.max_document_depth = max_document_depth;
+    const relpatch::result parsed = relpatch::parse_document(std::string_view(doc_text), doc, doc_limits);
+    if (!parsed) {
         std::fprintf(stderr, "relpatch: %s is not a JSON document: %s\n", doc_path.c_str(),
-                     doc_scan != relpatch::errc::success
-                         ? relpatch::errc_message(doc_scan)
-                         : rapidjson::GetParseError_En(doc.GetParseError()));
+                     parsed.message().c_str());
         return exit_usage;
     }
 

@@ -1,149 +1,199 @@
 #ifndef RELPATCH_ERROR_HPP
 #define RELPATCH_ERROR_HPP
 
-// One error enum for everything relpatch can refuse, its messages, its HTTP status and its
-// std::error_code integration.
+/// @file
+/// One error enum for everything relpatch can refuse; one table gives each code its name,
+/// message, HTTP status and family (error condition); std::error_code integration.
 
+#include <cstddef>
 #include <string>
 #include <system_error>
 
 namespace relpatch {
 
+/// Everything relpatch can refuse. The values are std::error_code values: existing ones keep
+/// their numbers, new ones go at the end.
 enum class errc {
     success = 0,
 
     // The patch text or patch value is malformed: nothing about the document is needed to say so.
-    invalid_json = 1,          // the patch text is not JSON
-    invalid_encoding,          // the patch text is not valid UTF-8 / UTF-16 / UTF-32
-    patch_not_array,           // the patch is neither an array nor an accepted envelope
-    operation_not_object,      // an element of the patch array is not an object
-    missing_member,            // "op", "path", "from" or "value" is missing where the op needs it
-    duplicate_member,          // an operation (or envelope) names the same member twice
-    invalid_member_type,       // "op", "path", "from" or "comment" is not a string
-    unknown_op,                // "op" is not one of the six RFC 6902 operations
-    invalid_pointer,           // "path" or "from" is not an RFC 6901 JSON Pointer
+    invalid_json = 1,          ///< the patch text is not JSON
+    invalid_encoding,          ///< the text is not valid in the document's encoding
+    patch_not_array,           ///< the patch is neither an array nor an accepted envelope
+    operation_not_object,      ///< an element of the patch array is not an object
+    missing_member,            ///< "op", "path", "from" or "value" is missing where needed
+    duplicate_member,          ///< an operation (or envelope) names the same member twice
+    invalid_member_type,       ///< "op", "path", "from" or "comment" is not a string
+    unknown_op,                ///< "op" is not one of the six RFC 6902 operations
+    invalid_pointer,           ///< "path" or "from" is not an RFC 6901 JSON Pointer
 
     // Limits against hostile input (see relpatch::limits).
-    too_many_operations,
-    pointer_too_long,
-    nesting_too_deep,
-    growth_limit_exceeded,     // add/copy would add more than limits::max_added_bytes
+    too_many_operations,       ///< more than limits::max_operations
+    pointer_too_long,          ///< a pointer longer than limits::max_pointer_length
+    nesting_too_deep,          ///< the patch nests deeper than limits::max_depth
+    growth_limit_exceeded,     ///< the document would take more than limits::max_added_bytes
 
     // The patch is well formed but does not fit this document.
-    path_not_found,            // a location the op reads, or the parent of one it writes, is missing
-    not_a_container,           // a pointer goes through a string, number, boolean or null
-    invalid_index,             // an array index that is not canonical ("01", "+1", "x", "~0")
-    index_out_of_range,        // an array index past the end (or "-" where the op needs an element)
-    cannot_remove_root,        // "remove" of "" would leave no document
-    move_into_own_child,       // "move" from a location into one of its children
-    test_failed,               // a "test" op found a different value
+    path_not_found,            ///< a location the op reads, or the parent of one it writes, is missing
+    not_a_container,           ///< a pointer goes through a string, number, boolean or null
+    invalid_index,             ///< an array index that is not canonical ("01", "+1", "x", "~0")
+    index_out_of_range,        ///< an array index past the end (or "-" where the op needs an element)
+    cannot_remove_root,        ///< "remove" of "" would leave no document
+    move_into_own_child,       ///< "move" from a location into one of its children
+    test_failed,               ///< a "test" op found a different value
 
     // The patch is well formed but the policy refuses it.
-    op_not_allowed,
-    path_not_allowed,
-    value_type_not_allowed,
-    target_type_not_allowed,   // the location holds a value of a type the policy protects
-    phase_order_violation,     // ordered_release_policy: phases complete out of order
+    op_not_allowed,            ///< the policy refuses the op
+    path_not_allowed,          ///< the policy refuses the location
+    value_type_not_allowed,    ///< the policy refuses the value's type
+    target_type_not_allowed,   ///< the location holds a value of a type the policy protects
+    phase_order_violation,     ///< ordered_release_policy: phases complete out of order
+
+    // Added in 0.2.
+    work_limit_exceeded,       ///< the patch would cost more than limits::max_work
+    document_too_deep,         ///< the document would nest deeper than limits::max_document_depth
+    patch_too_large,           ///< the patch is larger than limits::max_patch_bytes
+    out_of_memory,             ///< memory ran out before anything changed
+    invalid_document,          ///< the stored document is not valid JSON (parse_document)
 };
 
+/// Families of errc, for callers that answer by kind (`r.error_code() == condition::over_limit`).
+enum class condition {
+    malformed_patch = 1,  ///< the patch is not a well-formed JSON Patch
+    over_limit,           ///< the patch asks for more than relpatch::limits allows
+    does_not_apply,       ///< the patch does not fit this document
+    refused_by_policy,    ///< the policy does not allow what the patch does
+    document_error,       ///< the stored document is unusable (invalid, or memory ran out)
+};
+
+/// Which HTTP statuses http_status() answers with.
+enum class status_profile {
+    /// RFC 5789 section 2.2: 400 malformed, 413 request over the size limits, 409 failed test or
+    /// phase order (the document's current state), 422 otherwise, 500 invalid stored document.
+    rfc5789,
+    /// Servers that mirror the release API itself: 400 for every refused patch, 500 for an
+    /// invalid stored document or exhausted memory.
+    release_api,
+};
+
+namespace detail {
+
+struct errc_row {
+    errc code;
+    const char* name;
+    const char* message;
+    int status;  // under status_profile::rfc5789
+    condition family;
+};
+
+// One row per errc, in enum order (checked below).
+inline constexpr errc_row errc_table[] = {
+    {errc::success, "success", "success", 200, condition{}},
+    {errc::invalid_json, "invalid_json", "patch is not valid JSON", 400, condition::malformed_patch},
+    {errc::invalid_encoding, "invalid_encoding", "text is not validly encoded", 400,
+     condition::malformed_patch},
+    {errc::patch_not_array, "patch_not_array", "patch must be a JSON array of operations", 400,
+     condition::malformed_patch},
+    {errc::operation_not_object, "operation_not_object", "operation must be a JSON object", 400,
+     condition::malformed_patch},
+    {errc::missing_member, "missing_member", "operation lacks a member its op requires", 400,
+     condition::malformed_patch},
+    {errc::duplicate_member, "duplicate_member", "member name appears twice in one object", 400,
+     condition::malformed_patch},
+    {errc::invalid_member_type, "invalid_member_type", "member has the wrong JSON type", 400,
+     condition::malformed_patch},
+    {errc::unknown_op, "unknown_op",
+     "unknown op (expected add, remove, replace, move, copy or test)", 400,
+     condition::malformed_patch},
+    {errc::invalid_pointer, "invalid_pointer", "not a valid JSON Pointer (RFC 6901)", 400,
+     condition::malformed_patch},
+    {errc::too_many_operations, "too_many_operations", "patch has more operations than allowed",
+     413, condition::over_limit},
+    {errc::pointer_too_long, "pointer_too_long", "JSON Pointer is longer than allowed", 413,
+     condition::over_limit},
+    {errc::nesting_too_deep, "nesting_too_deep", "value is nested deeper than allowed", 413,
+     condition::over_limit},
+    {errc::growth_limit_exceeded, "growth_limit_exceeded",
+     "patch would add more data to the document than allowed", 422, condition::over_limit},
+    {errc::path_not_found, "path_not_found", "location does not exist in the document", 422,
+     condition::does_not_apply},
+    {errc::not_a_container, "not_a_container",
+     "pointer goes through a value that is not an object or array", 422,
+     condition::does_not_apply},
+    {errc::invalid_index, "invalid_index", "array index is not a canonical non-negative integer",
+     422, condition::does_not_apply},
+    {errc::index_out_of_range, "index_out_of_range", "array index is out of range", 422,
+     condition::does_not_apply},
+    {errc::cannot_remove_root, "cannot_remove_root", "the whole document cannot be removed", 422,
+     condition::does_not_apply},
+    {errc::move_into_own_child, "move_into_own_child",
+     "a location cannot be moved into one of its children", 422, condition::does_not_apply},
+    {errc::test_failed, "test_failed", "test failed: value differs", 409,
+     condition::does_not_apply},
+    {errc::op_not_allowed, "op_not_allowed", "op not allowed by policy", 422,
+     condition::refused_by_policy},
+    {errc::path_not_allowed, "path_not_allowed", "path not allowed by policy", 422,
+     condition::refused_by_policy},
+    {errc::value_type_not_allowed, "value_type_not_allowed", "value type not allowed by policy",
+     422, condition::refused_by_policy},
+    {errc::target_type_not_allowed, "target_type_not_allowed",
+     "target value type not allowed by policy", 422, condition::refused_by_policy},
+    {errc::phase_order_violation, "phase_order_violation", "phases must be completed in order",
+     409, condition::refused_by_policy},
+    {errc::work_limit_exceeded, "work_limit_exceeded",
+     "patch would cost more work than allowed", 422, condition::over_limit},
+    {errc::document_too_deep, "document_too_deep",
+     "document would be nested deeper than allowed", 422, condition::over_limit},
+    {errc::patch_too_large, "patch_too_large", "patch is larger than allowed", 413,
+     condition::over_limit},
+    {errc::out_of_memory, "out_of_memory", "out of memory", 500, condition::document_error},
+    {errc::invalid_document, "invalid_document", "the stored document is not valid JSON", 500,
+     condition::document_error},
+};
+
+inline constexpr std::size_t errc_count = sizeof(errc_table) / sizeof(errc_table[0]);
+
+constexpr bool errc_table_in_order() noexcept {
+    for (std::size_t i = 0; i < errc_count; ++i)
+        if (static_cast<std::size_t>(errc_table[i].code) != i) return false;
+    return true;
+}
+static_assert(errc_table_in_order(), "relpatch: errc_table must list every errc in enum order");
+static_assert(errc_table[errc_count - 1].code == errc::invalid_document,
+              "relpatch: a new errc needs its row in errc_table");
+
+inline const errc_row* find_row(errc e) noexcept {
+    const auto i = static_cast<std::size_t>(e);
+    return i < errc_count ? &errc_table[i] : nullptr;
+}
+
+}  // namespace detail
+
+/// The code's name as written in the enum ("path_not_found"), or "unknown_error".
 inline const char* errc_name(errc e) noexcept {
-    switch (e) {
-    case errc::success: return "success";
-    case errc::invalid_json: return "invalid_json";
-    case errc::invalid_encoding: return "invalid_encoding";
-    case errc::patch_not_array: return "patch_not_array";
-    case errc::operation_not_object: return "operation_not_object";
-    case errc::missing_member: return "missing_member";
-    case errc::duplicate_member: return "duplicate_member";
-    case errc::invalid_member_type: return "invalid_member_type";
-    case errc::unknown_op: return "unknown_op";
-    case errc::invalid_pointer: return "invalid_pointer";
-    case errc::too_many_operations: return "too_many_operations";
-    case errc::pointer_too_long: return "pointer_too_long";
-    case errc::nesting_too_deep: return "nesting_too_deep";
-    case errc::growth_limit_exceeded: return "growth_limit_exceeded";
-    case errc::path_not_found: return "path_not_found";
-    case errc::not_a_container: return "not_a_container";
-    case errc::invalid_index: return "invalid_index";
-    case errc::index_out_of_range: return "index_out_of_range";
-    case errc::cannot_remove_root: return "cannot_remove_root";
-    case errc::move_into_own_child: return "move_into_own_child";
-    case errc::test_failed: return "test_failed";
-    case errc::op_not_allowed: return "op_not_allowed";
-    case errc::path_not_allowed: return "path_not_allowed";
-    case errc::value_type_not_allowed: return "value_type_not_allowed";
-    case errc::target_type_not_allowed: return "target_type_not_allowed";
-    case errc::phase_order_violation: return "phase_order_violation";
-    }
-    return "unknown_error";
+    const detail::errc_row* row = detail::find_row(e);
+    return row != nullptr ? row->name : "unknown_error";
 }
 
+/// A one-line English description of the code, or "unknown error".
 inline const char* errc_message(errc e) noexcept {
-    switch (e) {
-    case errc::success: return "success";
-    case errc::invalid_json: return "patch is not valid JSON";
-    case errc::invalid_encoding: return "patch text is not validly encoded";
-    case errc::patch_not_array: return "patch must be a JSON array of operations";
-    case errc::operation_not_object: return "operation must be a JSON object";
-    case errc::missing_member: return "operation lacks a member its op requires";
-    case errc::duplicate_member: return "member name appears twice in one object";
-    case errc::invalid_member_type: return "member has the wrong JSON type";
-    case errc::unknown_op: return "unknown op (expected add, remove, replace, move, copy or test)";
-    case errc::invalid_pointer: return "not a valid JSON Pointer (RFC 6901)";
-    case errc::too_many_operations: return "patch has more operations than allowed";
-    case errc::pointer_too_long: return "JSON Pointer is longer than allowed";
-    case errc::nesting_too_deep: return "value is nested deeper than allowed";
-    case errc::growth_limit_exceeded: return "patch would add more data to the document than allowed";
-    case errc::path_not_found: return "location does not exist in the document";
-    case errc::not_a_container: return "pointer goes through a value that is not an object or array";
-    case errc::invalid_index: return "array index is not a canonical non-negative integer";
-    case errc::index_out_of_range: return "array index is out of range";
-    case errc::cannot_remove_root: return "the whole document cannot be removed";
-    case errc::move_into_own_child: return "a location cannot be moved into one of its children";
-    case errc::test_failed: return "test failed: value differs";
-    case errc::op_not_allowed: return "op not allowed by policy";
-    case errc::path_not_allowed: return "path not allowed by policy";
-    case errc::value_type_not_allowed: return "value type not allowed by policy";
-    case errc::target_type_not_allowed: return "target value type not allowed by policy";
-    case errc::phase_order_violation: return "phases must be completed in order";
-    }
-    return "unknown error";
+    const detail::errc_row* row = detail::find_row(e);
+    return row != nullptr ? row->message : "unknown error";
 }
 
-// What a REST server should answer (RFC 5789 section 2.2): 400 for a malformed patch, 413 for
-// a patch over the request-size limits, 422 for a well-formed patch that cannot be applied to
-// this document, 409 when it fails because of the document's current state (a failed test,
-// phases out of order), 200 on success.
-inline int http_status(errc e) noexcept {
-    switch (e) {
-    case errc::success: return 200;
-    case errc::invalid_json:
-    case errc::invalid_encoding:
-    case errc::patch_not_array:
-    case errc::operation_not_object:
-    case errc::missing_member:
-    case errc::duplicate_member:
-    case errc::invalid_member_type:
-    case errc::unknown_op:
-    case errc::invalid_pointer: return 400;
-    case errc::too_many_operations:
-    case errc::pointer_too_long:
-    case errc::nesting_too_deep: return 413;
-    case errc::test_failed:
-    case errc::phase_order_violation: return 409;
-    case errc::growth_limit_exceeded:
-    case errc::path_not_found:
-    case errc::not_a_container:
-    case errc::invalid_index:
-    case errc::index_out_of_range:
-    case errc::cannot_remove_root:
-    case errc::move_into_own_child:
-    case errc::op_not_allowed:
-    case errc::path_not_allowed:
-    case errc::value_type_not_allowed:
-    case errc::target_type_not_allowed: return 422;
-    }
-    return 500;
+/// The HTTP status a server should answer with: 200 on success; see status_profile.
+inline int http_status(errc e, status_profile profile = status_profile::rfc5789) noexcept {
+    const detail::errc_row* row = detail::find_row(e);
+    if (row == nullptr) return 500;
+    if (profile == status_profile::release_api && row->status != 200 && row->status != 500)
+        return 400;
+    return row->status;
+}
+
+/// The family `e` belongs to (a value-initialized condition for success).
+inline condition family(errc e) noexcept {
+    const detail::errc_row* row = detail::find_row(e);
+    return row != nullptr ? row->family : condition{};
 }
 
 namespace detail {
@@ -152,14 +202,36 @@ class error_category_impl final : public std::error_category {
 public:
     const char* name() const noexcept override { return "relpatch"; }
     std::string message(int ev) const override { return errc_message(static_cast<errc>(ev)); }
+    std::error_condition default_error_condition(int ev) const noexcept override;
+};
+
+class condition_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "relpatch.condition"; }
+    std::string message(int ev) const override {
+        switch (static_cast<condition>(ev)) {
+        case condition::malformed_patch: return "the patch is malformed";
+        case condition::over_limit: return "the patch is over a limit";
+        case condition::does_not_apply: return "the patch does not apply to this document";
+        case condition::refused_by_policy: return "the policy refuses the patch";
+        case condition::document_error: return "the document cannot be used";
+        }
+        return "success";
+    }
 };
 
 }  // namespace detail
 
-// Inline function with a function-local static: one category object for the whole program, so
-// error_code comparisons work across translation units.
+/// One category object for the whole program (an inline function holding a function-local
+/// static), so error_code comparisons work across translation units.
 inline const std::error_category& error_category() noexcept {
     static const detail::error_category_impl instance;
+    return instance;
+}
+
+/// The category of relpatch::condition.
+inline const std::error_category& condition_category() noexcept {
+    static const detail::condition_category_impl instance;
     return instance;
 }
 
@@ -167,11 +239,24 @@ inline std::error_code make_error_code(errc e) noexcept {
     return std::error_code(static_cast<int>(e), error_category());
 }
 
+inline std::error_condition make_error_condition(condition c) noexcept {
+    return std::error_condition(static_cast<int>(c), condition_category());
+}
+
+inline std::error_condition detail::error_category_impl::default_error_condition(
+    int ev) const noexcept {
+    const condition c = family(static_cast<errc>(ev));
+    if (c == condition{}) return std::error_condition(ev, *this);
+    return make_error_condition(c);
+}
+
 }  // namespace relpatch
 
 namespace std {
 template <>
 struct is_error_code_enum<relpatch::errc> : true_type {};
+template <>
+struct is_error_condition_enum<relpatch::condition> : true_type {};
 }  // namespace std
 
 #endif

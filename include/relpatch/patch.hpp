@@ -12,7 +12,7 @@
 #include <relpatch/result.hpp>
 #include <relpatch/detail/engine.hpp>
 #include <relpatch/detail/fast_patch.hpp>
-#include <relpatch/detail/text.hpp>
+#include <relpatch/detail/text_scan.hpp>
 #include <relpatch/detail/value.hpp>
 
 #include <rapidjson/document.h>
@@ -31,7 +31,7 @@ template <class V>
 inline result failure_at(errc code, std::size_t op_index, const char* detail,
                          const error_site<typename V::Ch>& where) noexcept {
     result r(code, op_index);
-    r.set_detail(detail);
+    result_access::detail(r, detail);
     if (where.known) {
         constexpr text_encoding enc = encoding_of<typename V::EncodingType>::value;
         char buffer[result::max_path_bytes];
@@ -39,7 +39,7 @@ inline result failure_at(errc code, std::size_t op_index, const char* detail,
         const auto text = where.text;
         const std::size_t n =
             to_utf8<enc>(text.data(), text.size(), buffer, sizeof buffer, truncated);
-        r.set_path(std::string_view(buffer, n), where.is_from, truncated);
+        result_access::path(r, std::string_view(buffer, n), where.is_from, truncated);
     }
     return r;
 }
@@ -241,7 +241,7 @@ inline result check_and_apply(V& doc, const basic_patch_view<V>& view, Allocator
         }
     }
     result r;
-    r.set_changed(eng.changed());
+    result_access::changed(r, eng.changed());
     return r;
 }
 
@@ -287,7 +287,7 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
     }
 
     const errc scanned =
-        detail::scan_patch_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
+        detail::scan_json_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
     if (scanned != errc::success) return detail::failure<V>(scanned, result::npos);
 
     detail::patch_allocator<Allocator> storage;

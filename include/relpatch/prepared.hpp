@@ -41,7 +41,7 @@ public:
             detail::encoding_of<typename ValueType::EncodingType>::value;
         out = basic_prepared_patch();
         const errc scanned =
-            detail::scan_patch_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
+            detail::scan_json_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
         if (scanned != errc::success) return detail::failure<ValueType>(scanned, result::npos);
         auto dom = std::make_unique<document_type>();
         detail::bounded_stream<Ch> stream(patch_text.data(), patch_text.size());
@@ -77,7 +77,7 @@ public:
     // Checks the operations against Policy on `doc` and applies them atomically, exactly as
     // apply_patch does. `alloc` is the allocator of `doc`'s document.
     result apply(ValueType& doc, typename ValueType::AllocatorType& alloc) const noexcept {
-        if (empty()) return result(errc::patch_not_array).set_detail("the patch was not prepared");
+        if (empty()) { result r(errc::patch_not_array); detail::result_access::detail(r, "the patch was not prepared"); return r; }
         return detail::check_and_apply<Policy>(
             doc, basic_patch_view<ValueType>(ops_.data(), ops_.size()), alloc, limits_);
     }

@@ -13,5 +13,6 @@
 #include <relpatch/policy.hpp>
 #include <relpatch/patch.hpp>
 #include <relpatch/prepared.hpp>
+#include <relpatch/document.hpp>
 
 #endif

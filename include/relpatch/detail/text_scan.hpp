@@ -1,8 +1,8 @@
-#ifndef RELPATCH_DETAIL_TEXT_HPP
-#define RELPATCH_DETAIL_TEXT_HPP
+#ifndef RELPATCH_DETAIL_TEXT_SCAN_HPP
+#define RELPATCH_DETAIL_TEXT_SCAN_HPP
 
-// Patch text before RapidJSON sees it: encoding validation, nesting depth, and a stream that
-// stops at the end of the text instead of at the first NUL.
+// JSON text (a patch or a document) before RapidJSON sees it: encoding validation, nesting
+// depth, and a stream that stops at the end of the text instead of at the first NUL.
 
 #include <relpatch/error.hpp>
 
@@ -117,34 +117,42 @@ inline long read_u_escape(const Ch* text, std::size_t size, std::size_t i) noexc
     return v;
 }
 
-// One pass over the patch text, before parsing. It refuses:
+// One pass over JSON text, before parsing. It refuses:
 // - text that is not valid in the document's encoding (RapidJSON 1.1.0's own validation reads
-//   past the buffer on a truncated UTF-8 sequence, so it is never used);
+//   past the buffer on a truncated UTF-8 sequence, so it is never used), and for an ASCII
+//   document a "\u" escape above 0x7F, which RapidJSON would assert on;
 // - a raw NUL (not JSON anywhere; RapidJSON would take it for the end of the text);
 // - a "\uDCxx" escape without a high surrogate before it (RapidJSON 1.1.0 writes it as invalid
 //   UTF-8, or asserts when the target is UTF-16);
 // - arrays and objects nested deeper than max_depth (before RapidJSON builds them).
-// Anything else that is not JSON is left to the parser to report.
+// Anything else that is not JSON is left to the parser to report. `offset`, when not null,
+// receives the position of the refused code unit. One pass, no recursion: O(size).
 template <text_encoding E, class Ch>
-inline errc scan_patch_text(const Ch* text, std::size_t size, std::size_t max_depth) noexcept {
+inline errc scan_json_text(const Ch* text, std::size_t size, std::size_t max_depth,
+                           std::size_t* offset = nullptr) noexcept {
     using U = std::make_unsigned_t<Ch>;
     std::size_t depth = 0;
     bool in_string = false;
     std::size_t i = 0;
+    const auto refuse = [&](errc e) noexcept {
+        if (offset != nullptr) *offset = i;
+        return e;
+    };
     while (i < size) {
         const std::uint32_t c = static_cast<U>(text[i]);
         if (c >= 0x80) {
             std::uint32_t cp;
-            if (!next_code_point<E>(text, size, i, cp)) return errc::invalid_encoding;
+            if (!next_code_point<E>(text, size, i, cp)) return refuse(errc::invalid_encoding);
             continue;
         }
-        if (c == 0) return errc::invalid_json;
+        if (c == 0) return refuse(errc::invalid_json);
         if (in_string) {
             if (c == '"') {
                 in_string = false;
             } else if (c == '\\') {
                 const long v = read_u_escape(text, size, i);
-                if (v >= 0xDC00 && v <= 0xDFFF) return errc::invalid_encoding;
+                if (v >= 0xDC00 && v <= 0xDFFF) return refuse(errc::invalid_encoding);
+                if (E == text_encoding::ascii && v >= 0x80) return refuse(errc::invalid_encoding);
                 if (v >= 0xD800 && v <= 0xDBFF) {
                     const long low = read_u_escape(text, size, i + 6);
                     if (low >= 0xDC00 && low <= 0xDFFF) {
@@ -161,7 +169,7 @@ inline errc scan_patch_text(const Ch* text, std::size_t size, std::size_t max_de
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > max_depth) return errc::nesting_too_deep;
+            if (++depth > max_depth) return refuse(errc::nesting_too_deep);
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
