@@ -1,15 +1,11 @@
 #ifndef RELPATCH_BENCH_COMMON_HPP
 #define RELPATCH_BENCH_COMMON_HPP
 
-// Realistic release documents and an allocation counter for the benchmarks.
+// Realistic release documents for the benchmarks.
 
-#include <cstddef>
 #include <string>
 
 namespace relpatch_bench {
-
-// Heap allocations (malloc, calloc, realloc, operator new) since start; see alloc_counter.cpp.
-std::size_t allocation_count() noexcept;
 
 // A release document with `phases` phases shaped like the API's (ids, dates, audiences with
 // environments and configurations); every phase incomplete.

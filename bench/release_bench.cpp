@@ -1,7 +1,8 @@
 // The release hot path and its peers, on the same generated release documents (1, 10, 100 and
 // 1000 phases) and the same patch text, documents updated in place where the API allows.
-// Counter allocs/op: heap allocations per iteration (see alloc_counter.cpp).
+// Counter allocs/op: heap allocations per iteration (see tests/allocation_counter.hpp).
 
+#include "allocation_counter.hpp"
 #include "bench_common.hpp"
 
 #include <relpatch/relpatch.hpp>
@@ -21,7 +22,6 @@
 
 namespace {
 
-using relpatch_bench::allocation_count;
 using relpatch_bench::complete_patch;
 using relpatch_bench::release_document;
 
@@ -37,10 +37,12 @@ rapidjson::Document parse_doc(int phases) {
 
 template <class F>
 void measure(benchmark::State& state, F&& body) {
-    const std::size_t before = allocation_count();
+    relpatch_test_allocations = 0;
+    relpatch_test_counting = true;
     for (auto _ : state) body();
+    relpatch_test_counting = false;
     state.counters["allocs/op"] = benchmark::Counter(
-        static_cast<double>(allocation_count() - before), benchmark::Counter::kAvgIterations);
+        static_cast<double>(relpatch_test_allocations), benchmark::Counter::kAvgIterations);
 }
 
 void check(benchmark::State& state, bool ok) {

@@ -1,6 +1,8 @@
-// Allocation counting for allocation_test.cpp: malloc, calloc and realloc wrapped at link time
-// (-Wl,--wrap), operator new replaced. Counts only while relpatch_test_counting is set.
-#include <cstddef>
+// Counts heap allocations (see allocation_counter.hpp) for allocation_test.cpp and the
+// benchmarks. In a translation unit of its own: inlined into gtest's or the benchmark's code,
+// g++ would warn about the replaced operator new paired with free.
+#include "allocation_counter.hpp"
+
 #include <cstdlib>
 #include <new>
 
