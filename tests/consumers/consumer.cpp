@@ -6,6 +6,13 @@
 #include <cstdio>
 #include <string>
 
+// run.sh builds some consumers against third_party/rapidjson-24b5e7a (RapidJSON master) and
+// defines this to prove that the consumer's choice won over Debian's RapidJSON 1.1.0: only
+// master's rapidjson.h defines RAPIDJSON_USE_MEMBERSMAP (to 0 by default).
+#if defined(RELPATCH_CONSUMER_EXPECT_RAPIDJSON_MASTER) && !defined(RAPIDJSON_USE_MEMBERSMAP)
+#error "built against RapidJSON 1.1.0, not the RapidJSON master the consumer chose"
+#endif
+
 static_assert(RELPATCH_VERSION_MAJOR >= 0 && RELPATCH_VERSION_MINOR >= 0 && RELPATCH_VERSION_PATCH >= 0);
 
 int main() {
