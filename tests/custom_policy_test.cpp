@@ -11,18 +11,18 @@
 
 namespace {
 
-struct settings_policy {
-    static constexpr bool accepts_envelope = false;
-
+struct settings_policy : relpatch::policy_base {
     template <class Value>
     static relpatch::verdict check(const relpatch::basic_operation<Value>& op,
                                    const Value&) noexcept {
+        using relpatch::verdict;
         if (op.op != relpatch::op_type::replace && op.op != relpatch::op_type::copy)
-            return {relpatch::errc::op_not_allowed};
-        if (!under(op.path, "settings")) return {relpatch::errc::path_not_allowed, "not in /settings"};
+            return verdict::refuse(relpatch::errc::op_not_allowed);
+        if (!under(op.path, "settings"))
+            return verdict::refuse(relpatch::errc::path_not_allowed, "not in /settings");
         if (op.has_from() && !under(op.from, "defaults"))
-            return {relpatch::errc::path_not_allowed, "copy only from /defaults", true};
-        return {};
+            return verdict::refuse_from(relpatch::errc::path_not_allowed, "copy only from /defaults");
+        return verdict::accept();
     }
 
     template <class Value>
@@ -47,6 +47,25 @@ struct no_flag {
         return {};
     }
 };
+// check_patch with the old signature (returning verdict): apply_patch refuses to compile with
+// it (see detail::check_policy), instead of silently never calling it.
+struct stale_check_patch : relpatch::policy_base {
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>&, const Value&) noexcept {
+        return {};
+    }
+    template <class Value>
+    static relpatch::verdict check_patch(const relpatch::basic_patch_view<Value>&,
+                                         const Value&) noexcept {
+        return {};
+    }
+};
+static_assert(relpatch::detail::names_check_patch<stale_check_patch>::value);
+static_assert(!relpatch::detail::has_check_patch<stale_check_patch, rapidjson::Value>::value);
+static_assert(!relpatch::detail::names_check_patch<settings_policy>::value);
+static_assert(relpatch::detail::names_check_patch<relpatch::ordered_release_policy>::value);
+static_assert(
+    relpatch::detail::has_check_patch<relpatch::ordered_release_policy, rapidjson::Value>::value);
 
 static_assert(relpatch::is_policy<settings_policy, rapidjson::Value>::value);
 static_assert(relpatch::is_policy<relpatch::release_policy, rapidjson::Value>::value);
@@ -88,37 +107,39 @@ TEST(CustomPolicy, AllowsWhatItSaysAndRefusesTheRest) {
 
 namespace {
 
-// A policy that hands its lookups to apply_patch (verdict::target), to show the engine uses
-// them only while they are still right.
-struct hinting_policy {
-    static constexpr bool accepts_envelope = false;
+// A policy object with state: the tenant's one writable top-level member. apply_patch takes
+// it by reference, so a server can build one per request.
+struct tenant_policy : relpatch::policy_base {
+    std::string allowed;
     template <class Value>
-    static relpatch::verdict check(const relpatch::basic_operation<Value>& op,
-                                   const Value& doc) noexcept {
-        relpatch::verdict v;
-        const Value* target = nullptr;
-        if (op.path.resolve(doc, target) == relpatch::errc::success) v.target = target;
-        return v;
+    relpatch::verdict check(const relpatch::basic_operation<Value>& op, const Value&) const noexcept {
+        auto first = op.path.begin();
+        if (first == op.path.end() || !(*first).equals_ascii(allowed))
+            return relpatch::verdict::refuse(relpatch::errc::path_not_allowed, "not this tenant's");
+        return relpatch::verdict::accept();
     }
 };
 
-TEST(CustomPolicy, TargetHintsAreNotTrustedAfterTheLayoutChanges) {
-    rapidjson::Document doc = relpatch_test::parse(R"({"x":[1,2]})");
-    relpatch::result r = relpatch::apply_patch<hinting_policy>(
-        doc, R"([{"op":"add","path":"/x/0","value":0},{"op":"replace","path":"/x/1","value":9}])");
+TEST(CustomPolicy, PolicyObjectsCarryState) {
+    rapidjson::Document doc = relpatch_test::parse(R"({"alice":1,"bob":2})");
+    const char* patch = R"([{"op":"replace","path":"/bob","value":3}])";
+    relpatch::result r = relpatch::apply_patch(doc, patch, tenant_policy{{}, "alice"});
+    EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"alice":1,"bob":2})");
+    r = relpatch::apply_patch(doc, patch, tenant_policy{{}, "bob"});
     ASSERT_TRUE(r) << r.message();
-    EXPECT_EQ(relpatch_test::serialize(doc), R"({"x":[0,9,2]})");
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"alice":1,"bob":3})");
 
-    doc = relpatch_test::parse(R"({"a":{"b":1},"c":true})");
-    r = relpatch::apply_patch<hinting_policy>(
-        doc, R"([{"op":"replace","path":"/a","value":1},{"op":"replace","path":"/a/b","value":2}])");
-    EXPECT_EQ(r.code(), relpatch::errc::not_a_container);
-    EXPECT_EQ(relpatch_test::serialize(doc), R"({"a":{"b":1},"c":true})");
-
-    r = relpatch::apply_patch<hinting_policy>(
-        doc, R"([{"op":"replace","path":"/c","value":false},{"op":"replace","path":"/a/b","value":2}])");
-    ASSERT_TRUE(r) << r.message();
-    EXPECT_EQ(relpatch_test::serialize(doc), R"({"a":{"b":2},"c":false})");
+    // The DOM entry point and prepared patches take the object too.
+    const rapidjson::Document ops = relpatch_test::parse(R"([{"op":"replace","path":"/alice","value":0}])");
+    r = relpatch::apply_patch(doc, ops, doc.GetAllocator(), tenant_policy{{}, "bob"});
+    EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
+    relpatch::basic_prepared_patch<tenant_policy> prepared;
+    ASSERT_TRUE(relpatch::basic_prepared_patch<tenant_policy>::prepare(
+        R"([{"op":"replace","path":"/alice","value":0}])", prepared));
+    EXPECT_EQ(prepared.apply(doc, tenant_policy{{}, "bob"}).code(), relpatch::errc::path_not_allowed);
+    ASSERT_TRUE(prepared.apply(doc, tenant_policy{{}, "alice"}));
+    EXPECT_EQ(relpatch_test::serialize(doc), R"({"alice":0,"bob":3})");
 }
 
 }  // namespace
@@ -127,19 +148,21 @@ namespace {
 
 // check_patch may blame one operation (by index, possibly its "from"), or the patch as a whole.
 template <std::size_t Blame, bool AtFrom>
-struct whole_patch_policy {
-    static constexpr bool accepts_envelope = false;
+struct whole_patch_policy : relpatch::policy_base {
     template <class Value>
     static relpatch::verdict check(const relpatch::basic_operation<Value>&, const Value&) noexcept {
         return {};
     }
     template <class Value>
-    static relpatch::verdict check_patch(const relpatch::basic_patch_view<Value>& ops,
-                                         const Value&) noexcept {
-        if (ops.size() < 2) return {};
-        relpatch::verdict v(relpatch::errc::op_not_allowed, "two operations at most... one", AtFrom);
-        v.op_index = Blame;
-        return v;
+    static relpatch::patch_verdict check_patch(const relpatch::basic_patch_view<Value>& ops,
+                                               const Value&) noexcept {
+        using relpatch::patch_verdict;
+        if (ops.size() < 2) return patch_verdict::accept();
+        const char* why = "two operations at most... one";
+        if (Blame == patch_verdict::npos)
+            return patch_verdict::refuse_patch(relpatch::errc::op_not_allowed, why);
+        return AtFrom ? patch_verdict::refuse_from(relpatch::errc::op_not_allowed, Blame, why)
+                      : patch_verdict::refuse(relpatch::errc::op_not_allowed, Blame, why);
     }
 };
 

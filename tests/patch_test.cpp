@@ -66,8 +66,11 @@ TEST(Add, WholeDocument) {
     auto o = run(R"({"a":1})", R"([{"op":"add","path":"","value":[1]}])");
     EXPECT_EQ(o.doc, "[1]");
     EXPECT_TRUE(o.changed);
-    o = run(R"({"a":1})", R"([{"op":"replace","path":"","value":{"a":1.0}}])");
+    o = run(R"({"a":1})", R"([{"op":"replace","path":"","value":{"a":1}}])");
     EXPECT_FALSE(o.changed);
+    // 1.0 serializes differently from 1: a change, though RFC 6902 calls them equal.
+    o = run(R"({"a":1})", R"([{"op":"replace","path":"","value":{"a":1.0}}])");
+    EXPECT_TRUE(o.changed);
 }
 
 TEST(Value, MissingIsNotNull) {
@@ -220,7 +223,20 @@ TEST(Atomic, CrtAllocatorDocumentRollsBackWithoutLeaksOrDoubleFrees) {
 TEST(Changed, OnlyRealModificationsCount) {
     EXPECT_FALSE(run(R"({"a":false})", R"([{"op":"replace","path":"/a","value":false}])").changed);
     EXPECT_TRUE(run(R"({"a":false})", R"([{"op":"replace","path":"/a","value":true}])").changed);
-    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":1.0}])").changed);
+    // changed() means "the serialization differs": 1 -> 1.0, 0 -> -0.0 and a member moved to
+    // the end all count.
+    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":1.0}])").changed);
+    EXPECT_TRUE(run(R"({"a":0})", R"([{"op":"replace","path":"/a","value":-0.0}])").changed);
+    EXPECT_FALSE(run(R"({"a":1.5})", R"([{"op":"replace","path":"/a","value":1.50}])").changed);
+    EXPECT_TRUE(run(R"({"a":1,"b":2})", R"([{"op":"remove","path":"/a"},
+                                            {"op":"add","path":"/a","value":1}])").changed);
+    EXPECT_TRUE(run(R"({"a":{"x":1,"y":2}})",
+                    R"([{"op":"replace","path":"/a","value":{"y":2,"x":1}}])").changed);
+    EXPECT_FALSE(run(R"({"a":{"x":1,"y":2}})",
+                     R"([{"op":"replace","path":"/a","value":{"x":1,"y":2}}])").changed);
+    // A real change followed by a replace with the same value is still a change.
+    EXPECT_TRUE(run(R"({"a":1,"b":1})", R"([{"op":"replace","path":"/a","value":2},
+                                            {"op":"replace","path":"/b","value":1}])").changed);
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"add","path":"/a","value":1}])").changed);
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"test","path":"/a","value":1}])").changed);
     EXPECT_FALSE(run(R"({"a":1})", "[]").changed);
@@ -248,11 +264,13 @@ TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {
 
 TEST(Limits, CopyDeeperThanTheLimitIsRefused) {
     relpatch::limits lim;
-    lim.max_depth = 4;  // values and copies may nest 2 levels
-    EXPECT_EQ(run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a/0","path":"/b"}])", lim).code,
+    lim.max_document_depth = 4;  // {"b":[[[1]]]} is 4 deep: the root, then three arrays
+    EXPECT_EQ(run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a","path":"/b"}])", lim).code,
               errc::success);
-    EXPECT_EQ(run(R"({"a":[[[[1]]]]})", R"([{"op":"copy","from":"/a","path":"/b"}])", lim).code,
-              errc::nesting_too_deep);
+    const auto o =
+        run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a","path":"/a/0/0/-"}])", lim);
+    EXPECT_EQ(o.code, errc::document_too_deep);
+    EXPECT_EQ(o.doc, R"({"a":[[[1]]]})");
 }
 
 TEST(Limits, DefaultsAreGenerousEnoughForReleasePatches) {

@@ -78,10 +78,16 @@ TEST(PatchText, DeepNestingIsRefusedBeforeParsing) {
     EXPECT_EQ(apply_text(R"([{"op":"add","path":"/b","value":"[[[[[[\"[[["}])", lim),
               errc::success);
     // Deep but within a raised limit: parsed iteratively, no stack overflow.
-    lim.max_depth = 200000;
-    std::string ok = R"([{"op":"test","path":"/a","value":)" + std::string(50000, '[') +
-                     std::string(50000, ']') + "}]";
+    lim.max_depth = relpatch::hard_max_depth;
+    const std::size_t inner = relpatch::hard_max_depth - 2;
+    std::string ok = R"([{"op":"test","path":"/a","value":)" + std::string(inner, '[') +
+                     std::string(inner, ']') + "}]";
     EXPECT_EQ(apply_text(ok, lim), errc::test_failed);
+    // No limit is taken above hard_max_depth, whatever the caller asks for.
+    lim.max_depth = static_cast<std::size_t>(-1);
+    std::string deeper = R"([{"op":"test","path":"/a","value":)" + std::string(200000, '[') +
+                         std::string(200000, ']') + "}]";
+    EXPECT_EQ(apply_text(deeper, lim), errc::nesting_too_deep);
 }
 
 TEST(PatchText, Utf16PatchText) {

@@ -1,16 +1,19 @@
 #ifndef RELPATCH_PREPARED_HPP
 #define RELPATCH_PREPARED_HPP
 
-// A patch parsed and decoded once, applied to many documents: the server that receives one
-// request body and applies it to a batch of releases, or a benchmark. Preparing allocates (the
-// prepared patch owns a copy of everything it needs); applying a patch of boolean replaces
-// does not.
+/// @file
+/// A patch parsed and decoded once, applied to many documents: the server that receives one
+/// request body and applies it to a batch of releases, or a benchmark. Preparing allocates (the
+/// prepared patch owns a copy of everything it needs); applying a patch of boolean replaces
+/// does not.
 
 #include <relpatch/limits.hpp>
 #include <relpatch/operation.hpp>
 #include <relpatch/patch.hpp>
 #include <relpatch/policy.hpp>
 #include <relpatch/result.hpp>
+#include <relpatch/detail/apply.hpp>
+#include <relpatch/detail/decode.hpp>
 
 #include <rapidjson/document.h>
 
@@ -18,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relpatch {
@@ -31,68 +35,86 @@ public:
                                                                typename ValueType::AllocatorType>;
 
     basic_prepared_patch() = default;
+    basic_prepared_patch(basic_prepared_patch&& other) noexcept { swap(other); }
+    /// A prepared patch moved into itself is left empty (and refuses to apply).
+    basic_prepared_patch& operator=(basic_prepared_patch&& other) noexcept {
+        basic_prepared_patch taken;
+        if (&other != this) taken.swap(other);
+        swap(taken);
+        return *this;
+    }
+    basic_prepared_patch(const basic_prepared_patch&) = delete;
+    basic_prepared_patch& operator=(const basic_prepared_patch&) = delete;
+    ~basic_prepared_patch() = default;
 
-    // Parses `patch_text` and checks that every operation is well formed (the checks that need
-    // no document). On error `out` is left empty and the result says why, as apply_patch would.
+    /// Parses `patch_text` and checks that every operation is well formed (the checks that need
+    /// no document). On error `out` is left empty and the result says why, as apply_patch would.
+    /// `patch_text` may view `out`'s own comment: it is read before `out` changes.
     static result prepare(std::basic_string_view<Ch> patch_text, basic_prepared_patch& out,
                           const limits& lim = limits()) noexcept {
         static_assert(detail::check_policy<Policy, ValueType>());
-        constexpr detail::text_encoding enc =
-            detail::encoding_of<typename ValueType::EncodingType>::value;
+        basic_prepared_patch fresh;
+        result r = fresh.parse(patch_text, lim);
         out = basic_prepared_patch();
-        const errc scanned =
-            detail::scan_json_text<enc>(patch_text.data(), patch_text.size(), lim.max_depth);
-        if (scanned != errc::success) return detail::failure<ValueType>(scanned, result::npos);
-        auto dom = std::make_unique<document_type>();
-        detail::bounded_stream<Ch> stream(patch_text.data(), patch_text.size());
-        dom->template ParseStream<RAPIDJSON_NAMESPACE::kParseIterativeFlag,
-                                  typename ValueType::EncodingType>(stream);
-        if (dom->HasParseError())
-            return detail::failure<ValueType>(
-                errc::invalid_json, result::npos,
-                RAPIDJSON_NAMESPACE::GetParseError_En(dom->GetParseError()));
-        const ValueType* ops = nullptr;
-        const ValueType* note = nullptr;
-        std::size_t wrapping = 0;
-        result r = detail::unwrap<Policy>(static_cast<const ValueType&>(*dom), lim, ops, note,
-                                          wrapping);
-        if (!r) return r;
-        out.limits_ = lim;
-        out.limits_.max_depth = lim.max_depth > wrapping ? lim.max_depth - wrapping : 0;
-        r = detail::decode_all(*ops, lim);
-        if (!r) return r;
-        out.ops_.resize(ops->Size());
-        const basic_patch_view<ValueType> view(*ops, lim);
-        for (std::size_t i = 0; i < out.ops_.size(); ++i) out.ops_[i] = view[i];
-        if (note != nullptr) out.comment_.assign(note->GetString(), note->GetStringLength());
-        out.dom_ = std::move(dom);
+        if (r) out.swap(fresh);
         return r;
     }
 
     bool empty() const noexcept { return dom_ == nullptr; }
     std::size_t size() const noexcept { return ops_.size(); }
-    // The envelope's comment, or empty.
+    /// The envelope's comment, or empty.
     const std::basic_string<Ch>& comment() const noexcept { return comment_; }
 
-    // Checks the operations against Policy on `doc` and applies them atomically, exactly as
-    // apply_patch does. `alloc` is the allocator of `doc`'s document.
-    result apply(ValueType& doc, typename ValueType::AllocatorType& alloc) const noexcept {
-        if (empty()) { result r(errc::patch_not_array); detail::result_access::detail(r, "the patch was not prepared"); return r; }
-        return detail::check_and_apply<Policy>(
-            doc, basic_patch_view<ValueType>(ops_.data(), ops_.size()), alloc, limits_);
+    /// Checks the operations against `policy` on `doc` and applies them atomically, exactly as
+    /// apply_patch does. `alloc` is the allocator of `doc`'s document.
+    result apply(ValueType& doc, typename ValueType::AllocatorType& alloc,
+                 const Policy& policy = Policy()) const noexcept {
+        if (empty()) {
+            result r(errc::patch_not_array);
+            detail::result_access::detail(r, "the patch was not prepared");
+            return r;
+        }
+        return detail::check_and_apply(doc, basic_patch_view<ValueType>(ops_.data(), ops_.size()),
+                                       alloc, limits_, policy);
     }
     template <class StackAllocator>
     result apply(RAPIDJSON_NAMESPACE::GenericDocument<typename ValueType::EncodingType,
                                                       typename ValueType::AllocatorType,
-                                                      StackAllocator>& doc) const noexcept {
-        return apply(static_cast<ValueType&>(doc), doc.GetAllocator());
+                                                      StackAllocator>& doc,
+                 const Policy& policy = Policy()) const noexcept {
+        return apply(static_cast<ValueType&>(doc), doc.GetAllocator(), policy);
     }
 
 private:
+    result parse(std::basic_string_view<Ch> patch_text, const limits& lim) noexcept {
+        auto dom = std::make_unique<document_type>();
+        result r = detail::parse_patch_text(patch_text, *dom, lim);
+        if (!r) return r;
+        detail::envelope<ValueType> env;
+        r = detail::unwrap<Policy::accepts_envelope>(static_cast<const ValueType&>(*dom), lim, env);
+        if (env.comment != nullptr)
+            comment_.assign(env.comment->GetString(), env.comment->GetStringLength());
+        if (!r) return r;
+        detail::operation_list<ValueType> ops;
+        r = detail::decode_operations(*env.operations, lim, ops);
+        if (!r) return r;
+        ops_.assign(ops.begin(), ops.end());
+        limits_ = lim;
+        dom_ = std::move(dom);
+        return r;
+    }
+
+    void swap(basic_prepared_patch& other) noexcept {
+        std::swap(dom_, other.dom_);
+        std::swap(ops_, other.ops_);
+        std::swap(comment_, other.comment_);
+        std::swap(limits_, other.limits_);
+    }
+
     std::unique_ptr<document_type> dom_;  // owns the strings and values ops_ point into
     std::vector<basic_operation<ValueType>> ops_;
     std::basic_string<Ch> comment_;
-    limits limits_;  // with max_depth already reduced to what values may nest
+    limits limits_;
 };
 
 template <class Policy = release_policy>

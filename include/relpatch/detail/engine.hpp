@@ -4,17 +4,29 @@
 // Applies decoded operations to a document with an undo log, so that a failing operation rolls
 // back every earlier one. The log holds what an operation displaced (a replaced value, a removed
 // member with its name and position) and re-resolves pointers when undoing, because a later
-// operation may have reallocated the containers an earlier one touched.
+// operation may have reallocated the containers an earlier one touched. The engine rolls back in
+// its destructor unless commit() was called, so no early return can leave a patch half applied.
+//
+// Bounds, per patch (see relpatch::limits):
+// - stack: nothing here recurses (value algorithms use heap frames, see value.hpp);
+// - document depth: add, copy, move and replace refuse to place a value where the document would
+//   nest deeper than max_document_depth;
+// - memory: every byte the document's allocator takes (copied values, new member names, the
+//   growth of a full array or object) is charged to max_added_bytes before it is taken;
+// - time: member lookups, shifts, comparisons and copies are charged to max_work; undoing an
+//   operation costs what applying it did.
 
 #include <relpatch/error.hpp>
 #include <relpatch/limits.hpp>
 #include <relpatch/operation.hpp>
 #include <relpatch/pointer.hpp>
-#include <relpatch/detail/fast_patch.hpp>
+#include <relpatch/detail/config.hpp>
 #include <relpatch/detail/small_vector.hpp>
 #include <relpatch/detail/value.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 namespace relpatch {
@@ -33,6 +45,10 @@ struct undo_entry {
         name.Swap(other.name);
         value.Swap(other.value);
     }
+    undo_entry(const undo_entry&) = delete;
+    undo_entry& operator=(const undo_entry&) = delete;
+    undo_entry& operator=(undo_entry&&) = delete;
+    ~undo_entry() = default;
 
     kind_type kind;
     basic_pointer<V> path;  // the location written
@@ -47,99 +63,196 @@ template <class V, class Allocator>
 class engine {
 public:
     using pointer_type = basic_pointer<V>;
+    using token = typename pointer_type::token;
     using entry = undo_entry<V>;
 
-    engine(V& document, Allocator& alloc, const limits& lim) noexcept
-        : doc_(document), alloc_(alloc), bytes_left_(lim.max_added_bytes),
-          max_depth_(lim.max_depth) {}
+    // `document_allocator` owns `document`; new values and member names are created in
+    // `value_allocator` (the same, or a scratch allocator while a patch is staged).
+    engine(V& document, Allocator& document_allocator, Allocator& value_allocator,
+           const limits& lim, work_meter& work) noexcept
+        : doc_(document), doc_alloc_(document_allocator), value_alloc_(value_allocator),
+          work_(work), bytes_left_(lim.max_added_bytes),
+          max_depth_(std::min(lim.max_document_depth, hard_max_depth)) {}
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
+    ~engine() {
+        if (!committed_) rollback();
+    }
 
-    // Whether the applied operations modified the document. When every operation was a replace
-    // of a scalar by a scalar (as under the release policies), this is exact: a patch that sets a
-    // flag and then sets it back reports no change. Otherwise it is per operation.
-    // Room in the undo log for `entries` (each op needs one, move two, test none); call once
-    // before applying. False when memory runs out, before anything changed.
-    bool reserve(std::size_t entries) noexcept { return log_.reserve(entries); }
-
-    bool changed() const noexcept {
-        if (!changed_) return false;
-        for (std::size_t i = 0; i < log_.size(); ++i) {
-            const entry& e = log_[i];
-            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
-                return true;
-        }
-        for (std::size_t i = 0; i < log_.size(); ++i) {
-            const entry& e = log_[i];
-            bool first = true;  // the first entry for a path holds the original value
-            for (std::size_t j = 0; j < i && first; ++j) first = log_[j].path != e.path;
-            if (!first) continue;
-            // Only scalars were replaced, so no container moved and the slots are still valid.
-            const V* now = e.slot;
-            if (now->IsObject() || now->IsArray() || !equal(*now, e.value)) return true;
-        }
-        return false;
+    // Room in the undo log for the operations in `ops` (see op_table); call once before
+    // applying. False when memory runs out, before anything changed.
+    bool reserve(basic_patch_view<V> ops) noexcept {
+        std::size_t entries = 0;
+        for (const auto& op : ops) entries += row_of(op.op).undo_entries;
+        return log_.reserve(entries);
     }
 
     // Applies `op`; on error sets `at_from` when the error is about op.from. `known`, if not
-    // null, is the value op.path named in the document before the patch (a policy lookup).
-    errc apply(const basic_operation<V>& op, bool& at_from, const void* known = nullptr) noexcept {
+    // null, is the value op.path named in the document before the patch (a built-in policy's
+    // lookup).
+    errc apply(const basic_operation<V>& op, bool& at_from, const V* known = nullptr) noexcept {
         at_from = false;
-        if (op.op != op_type::replace && op.op != op_type::test) layout_stable_ = false;
+        if (!row_of(op.op).keeps_layout) layout_stable_ = false;
         switch (op.op) {
         case op_type::add: {
             V value;
-            const errc e = copy_in(*op.value, value);
+            const errc e = copy_in(*op.value, depth_of(op.path), value);
             return e != errc::success ? e : add(op.path, value);
         }
         case op_type::remove: {
             V removed;
             return remove(op.path, removed, false);
         }
-        case op_type::replace:
-            return replace(op.path, *op.value, static_cast<const V*>(known));
+        case op_type::replace: return replace(op.path, *op.value, known);
         case op_type::move: return move(op.from, op.path, at_from);
         case op_type::copy: {
-            const V* source = nullptr;
-            errc e = op.from.resolve(static_cast<const V&>(doc_), source);
+            V* source = nullptr;
+            errc e = resolve(op.from, source);
             if (e != errc::success) {
                 at_from = true;
                 return e;
             }
             V value;
-            e = copy_in(*source, value);
-            at_from = e != errc::success;
-            return e != errc::success ? e : add(op.path, value);
+            e = copy_in(*source, depth_of(op.path), value);
+            if (e == errc::success) return add(op.path, value);
+            at_from = true;  // what is copied is too large or too deep
+            return e;
         }
         case op_type::test: break;
         }
-        const V* target = nullptr;
-        const errc e = op.path.resolve(static_cast<const V&>(doc_), target);
+        V* target = nullptr;
+        errc e = resolve(op.path, target);
         if (e != errc::success) return e;
-        return equal(*target, *op.value) ? errc::success : errc::test_failed;
+        bool same = false;
+        e = compare(static_cast<const V&>(*target), *op.value, compare_mode::rfc, work_, same);
+        if (e != errc::success) return e;
+        return same ? errc::success : errc::test_failed;
     }
 
-    // Undoes every applied operation, newest first.
+    // Keeps what was applied: the destructor will not roll it back.
+    void commit() noexcept { committed_ = true; }
+
+    // Undoes every applied operation, newest first. Costs what applying them did.
     void rollback() noexcept {
         while (!log_.empty()) {
             undo(log_.back());
             log_.pop_back();
         }
+        carry_.SetNull();
         changed_ = false;
     }
 
+    // Whether the applied operations modified the document's serialization. A patch whose every
+    // entry replaced a scalar by a scalar is judged by its net effect per location (setting a
+    // flag and setting it back is no change); otherwise each operation counts on its own.
+    bool changed() const noexcept {
+        if (!changed_) return false;
+        // First the kinds and old values: a container replaced or moved may have moved the
+        // slots of other entries, which are read only once that is ruled out.
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            const entry& e = log_[i];
+            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
+                return true;
+        }
+        for (std::size_t i = 0; i < log_.size(); ++i)
+            if (log_[i].slot->IsObject() || log_[i].slot->IsArray()) return true;
+        // Group the entries by location (sorted by path, then by order): the first entry of a
+        // location holds its original value, the slot its final one. O(n log n).
+        small_vector<std::uint32_t, inline_ops> order;
+        if (!order.reserve(log_.size())) return true;
+        for (std::size_t i = 0; i < log_.size(); ++i)
+            order.emplace_back(static_cast<std::uint32_t>(i));
+        std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) noexcept {
+            const auto x = log_[a].path.text();
+            const auto y = log_[b].path.text();
+            return x != y ? x < y : a < b;
+        });
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            if (k > 0 && log_[order[k - 1]].path == log_[order[k]].path) continue;
+            const entry& e = log_[order[k]];
+            // Only scalars were replaced, so no container moved and the slots are still valid.
+            if (!scalars_identical(*e.slot, e.value)) return true;
+        }
+        return false;
+    }
+
 private:
-    // Checks `in` against the limits and copies it into the document's allocator.
-    errc copy_in(const V& in, V& out) noexcept {
-        const errc e = measure(in, max_depth_, bytes_left_);
-        if (e != errc::success) return e;
-        deep_copy(out, in, alloc_);
+    // Whether two scalars serialize the same.
+    static bool scalars_identical(const V& a, const V& b) noexcept {
+        if (a.GetType() != b.GetType()) return false;
+        if (a.IsNumber()) return numbers_identical(a, b);
+        if (a.IsString()) return strings_equal(a, b);
+        return true;
+    }
+
+    // The depth a value placed at `path` starts at: one level per token.
+    static std::size_t depth_of(const pointer_type& path) noexcept { return path.token_count(); }
+
+    // The first member of `object` named `t`, charging one unit per member looked at (and the
+    // bytes compared when the lengths match).
+    member_t<V>* find(V& object, const token& t, errc& e) noexcept {
+        const std::size_t size = t.escaped().size();
+        std::size_t units = 0;
+        member_t<V>* found = nullptr;
+        for (auto& m : members(object)) {
+            const std::size_t n = m.name.GetStringLength();
+            units += n == size ? 1 + n / work_meter::bytes_per_unit : 1;
+            if (t.equals(m.name.GetString(), n)) {
+                found = &m;
+                break;
+            }
+        }
+        e = work_.charge(units) ? errc::success : errc::work_limit_exceeded;
+        return found;
+    }
+
+    // pointer_type::resolve, charging the work.
+    errc resolve(const pointer_type& p, V*& out) noexcept {
+        V* cur = &doc_;
+        for (const token t : p) {
+            if (cur->IsObject()) {
+                errc e = errc::success;
+                member_t<V>* m = find(*cur, t, e);
+                if (e != errc::success) return e;
+                if (m == nullptr) return errc::path_not_found;
+                cur = &m->value;
+            } else if (cur->IsArray()) {
+                if (!work_.charge(1)) return errc::work_limit_exceeded;
+                std::size_t index = 0;
+                const errc e = t.to_index(cur->Size(), false, index);
+                if (e != errc::success) return e;
+                cur = &(*cur)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
+            } else {
+                return errc::not_a_container;
+            }
+        }
+        out = cur;
         return errc::success;
+    }
+
+    // Takes `bytes` from the allocation budget.
+    errc spend(std::size_t bytes) noexcept {
+        if (bytes > bytes_left_) return errc::growth_limit_exceeded;
+        bytes_left_ -= bytes;
+        return work_.charge_bytes(bytes) ? errc::success : errc::work_limit_exceeded;
+    }
+
+    // Checks that `in`, placed at depth `at`, keeps the document within max_document_depth and
+    // the budgets, then copies it into the value allocator.
+    errc copy_in(const V& in, std::size_t at, V& out) noexcept {
+        if (at > max_depth_) return errc::document_too_deep;
+        value_size size;
+        errc e = measure(in, max_depth_ - at, bytes_left_, work_, size);
+        if (e == errc::nesting_too_deep) return errc::document_too_deep;
+        if (e == errc::success) e = spend(size.bytes);
+        if (e != errc::success) return e;
+        return deep_copy(out, in, value_alloc_);
     }
 
     // Constructs the entry in place (the log has room: see reserve()).
     template <class... Args>
     void log(Args&&... args) noexcept {
+        RELPATCH_ASSERT(log_.size() < log_.capacity());
         log_.emplace_back(std::forward<Args>(args)...);
     }
 
@@ -147,23 +260,29 @@ private:
     errc add(const pointer_type& path, V& value) noexcept {
         if (path.is_root()) return swap_in(path, doc_, value, entry::root_replaced);
         V* parent = nullptr;
-        errc e = path.parent().resolve(doc_, parent);
+        errc e = resolve(path.parent(), parent);
         if (e != errc::success) return e;
-        const auto last = path.back();
+        const token last = path.back();
         if (parent->IsObject()) {
-            const auto it = pointer_type::find_member(*parent, last);
-            if (it != nullptr)
-                return swap_in(path, it->value, value, entry::value_replaced);
+            member_t<V>* it = find(*parent, last, e);
+            if (e != errc::success) return e;
+            if (it != nullptr) return swap_in(path, it->value, value, entry::value_replaced);
+            e = spend(growth_bytes(*parent) + string_bytes<V>(last.decoded_size()));
+            if (e != errc::success) return e;
             V name;
             set_name(name, last);
             log(entry::member_added, path);
-            parent->AddMember(name, value, alloc_);
+            parent->AddMember(name, value, doc_alloc_);
         } else if (parent->IsArray()) {
             std::size_t index = 0;
             e = last.to_index(parent->Size(), true, index);
             if (e != errc::success) return e;
+            e = spend(growth_bytes(*parent));
+            if (e == errc::success && !work_.charge(parent->Size() - index))
+                e = errc::work_limit_exceeded;
+            if (e != errc::success) return e;
             log(entry::element_inserted, path, index);
-            insert_element(*parent, index, value, alloc_);
+            insert_element(*parent, index, value, doc_alloc_);
         } else {
             return errc::not_a_container;
         }
@@ -176,13 +295,15 @@ private:
     errc remove(const pointer_type& path, V& removed, bool for_move) noexcept {
         if (path.is_root()) return errc::cannot_remove_root;
         V* parent = nullptr;
-        errc e = path.parent().resolve(doc_, parent);
+        errc e = resolve(path.parent(), parent);
         if (e != errc::success) return e;
-        const auto last = path.back();
+        const token last = path.back();
         if (parent->IsObject()) {
-            const auto it = pointer_type::find_member(*parent, last);
+            member_t<V>* it = find(*parent, last, e);
+            if (e != errc::success) return e;
             if (it == nullptr) return errc::path_not_found;
             const auto position = static_cast<std::size_t>(it - members(*parent).begin());
+            if (!work_.charge(parent->MemberCount() - position)) return errc::work_limit_exceeded;
             entry undo(entry::member_removed, path, position);
             undo.name.Swap(it->name);
             removed.Swap(it->value);
@@ -194,6 +315,7 @@ private:
             std::size_t index = 0;
             e = last.to_index(parent->Size(), false, index);
             if (e != errc::success) return e;
+            if (!work_.charge(parent->Size() - index)) return errc::work_limit_exceeded;
             const auto i = static_cast<RAPIDJSON_NAMESPACE::SizeType>(index);
             entry undo(entry::element_removed, path, index);
             removed.Swap((*parent)[i]);
@@ -214,10 +336,10 @@ private:
     errc replace(const pointer_type& path, const V& patch_value, const V* known) noexcept {
         V* target = layout_stable_ ? const_cast<V*>(known) : nullptr;
         errc e = errc::success;
-        if (target == nullptr) e = path.resolve(doc_, target);
+        if (target == nullptr) e = resolve(path, target);
         if (e != errc::success) return e;
         V value;
-        e = copy_in(patch_value, value);
+        e = copy_in(patch_value, depth_of(path), value);
         if (e != errc::success) return e;
         if (target->IsObject() || target->IsArray() || value.IsObject() || value.IsArray())
             layout_stable_ = false;
@@ -227,14 +349,26 @@ private:
 
     // RFC 6902 section 4.4: remove from `from`, then add at `path`.
     errc move(const pointer_type& from, const pointer_type& path, bool& at_from) noexcept {
-        if (from == path) {  // a no-op, but "from" must exist
-            const V* source = nullptr;
-            at_from = true;
-            return from.resolve(static_cast<const V&>(doc_), source);
-        }
         if (from.is_proper_prefix_of(path)) return errc::move_into_own_child;
+        V* source = nullptr;
+        errc e = resolve(from, source);
+        if (e != errc::success) {
+            at_from = true;
+            return e;
+        }
+        if (from == path) return errc::success;  // a no-op, but "from" must exist
+        // Moving a value deeper than it was can make the document deeper than allowed.
+        const std::size_t at = depth_of(path);
+        if (at > depth_of(from)) {
+            if (at > max_depth_) return errc::document_too_deep;
+            value_size size;
+            e = measure(static_cast<const V&>(*source), max_depth_ - at,
+                        static_cast<std::size_t>(-1), work_, size);
+            if (e == errc::nesting_too_deep) return errc::document_too_deep;
+            if (e != errc::success) return e;
+        }
         V value;
-        errc e = remove(from, value, true);
+        e = remove(from, value, true);
         if (e != errc::success) {
             at_from = true;
             return e;
@@ -247,7 +381,10 @@ private:
     // Exchanges `slot` (at `path`) with `value`, logging the old value.
     errc swap_in(const pointer_type& path, V& slot, V& value,
                  typename entry::kind_type kind) noexcept {
-        const bool same = equal(slot, value);
+        bool same = false;
+        const errc e = compare(static_cast<const V&>(slot), static_cast<const V&>(value),
+                               compare_mode::identical, work_, same);
+        if (e != errc::success) return e;
         log(kind, path);
         log_.back().slot = &slot;
         slot.Swap(value);
@@ -256,25 +393,23 @@ private:
         return errc::success;
     }
 
-    void set_name(V& name, const typename pointer_type::token& t) noexcept {
+    void set_name(V& name, const token& t) noexcept {
         const auto escaped = t.escaped();
         const auto size = static_cast<RAPIDJSON_NAMESPACE::SizeType>(t.decoded_size());
-        if (size == escaped.size()) {
-            name.SetString(escaped.data(), size, alloc_);
-            return;
-        }
-        // The pointer is at most limits::max_pointer_length long; decode into the allocator.
-        name.SetString(escaped.data(), size, alloc_);
-        t.decode(const_cast<typename V::Ch*>(name.GetString()));
+        // Allocate `size` code units, then decode into them (decoding only shortens).
+        name.SetString(escaped.data(), size, value_alloc_);
+        if (size != escaped.size()) t.decode(const_cast<typename V::Ch*>(name.GetString()));
     }
 
     V* resolve_for_undo(const pointer_type& p) noexcept {
         V* out = nullptr;
-        return p.resolve(doc_, out) == errc::success ? out : nullptr;
+        const errc e = p.resolve(doc_, out);
+        // Each entry restores the state the entry before it left, so this always resolves.
+        RELPATCH_ASSERT(e == errc::success);
+        return e == errc::success ? out : nullptr;
     }
 
     void undo(entry& u) noexcept {
-        // Each entry restores the state the entry before it left, so these resolve.
         switch (u.kind) {
         case entry::root_replaced:
             doc_.Swap(u.value);
@@ -286,44 +421,58 @@ private:
                 carry_.Swap(u.value);
             }
             break;
-        case entry::member_added:
-            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsObject() &&
-                                                               parent->MemberCount() > 0) {
+        case entry::member_added: {
+            V* parent = resolve_for_undo(u.path.parent());
+            RELPATCH_ASSERT(parent == nullptr || (parent->IsObject() && parent->MemberCount() > 0));
+            if (parent != nullptr && parent->IsObject() && parent->MemberCount() > 0) {
                 const auto last = parent->MemberCount() - 1;
                 carry_.SetNull();
                 carry_.Swap(members(*parent).begin()[last].value);
                 parent->EraseMember(parent->MemberBegin() + static_cast<std::ptrdiff_t>(last));
             }
             break;
-        case entry::element_inserted:
-            if (V* parent = resolve_for_undo(u.path.parent());
-                parent && parent->IsArray() && u.position < parent->Size()) {
+        }
+        case entry::element_inserted: {
+            V* parent = resolve_for_undo(u.path.parent());
+            RELPATCH_ASSERT(parent == nullptr || (parent->IsArray() && u.position < parent->Size()));
+            if (parent != nullptr && parent->IsArray() && u.position < parent->Size()) {
                 const auto i = static_cast<RAPIDJSON_NAMESPACE::SizeType>(u.position);
                 carry_.SetNull();
                 carry_.Swap((*parent)[i]);
                 parent->Erase(parent->Begin() + i);
             }
             break;
-        case entry::member_removed:
-            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsObject())
+        }
+        case entry::member_removed: {
+            V* parent = resolve_for_undo(u.path.parent());
+            RELPATCH_ASSERT(parent == nullptr || parent->IsObject());
+            if (parent != nullptr && parent->IsObject())
                 insert_member(*parent, u.position, u.name, u.value_in_carry ? carry_ : u.value,
-                              alloc_);
+                              doc_alloc_);
             break;
-        case entry::element_removed:
-            if (V* parent = resolve_for_undo(u.path.parent()); parent && parent->IsArray())
-                insert_element(*parent, u.position, u.value_in_carry ? carry_ : u.value, alloc_);
+        }
+        case entry::element_removed: {
+            V* parent = resolve_for_undo(u.path.parent());
+            RELPATCH_ASSERT(parent == nullptr || parent->IsArray());
+            if (parent != nullptr && parent->IsArray())
+                insert_element(*parent, u.position, u.value_in_carry ? carry_ : u.value,
+                               doc_alloc_);
             break;
+        }
         }
     }
 
     V& doc_;
-    Allocator& alloc_;
+    Allocator& doc_alloc_;
+    Allocator& value_alloc_;
+    work_meter& work_;
     std::size_t bytes_left_;
     std::size_t max_depth_;
+    bool committed_ = false;
     bool changed_ = false;
     bool layout_stable_ = true;  // no container has moved or been replaced yet
     V carry_;  // a value on its way from one undo step to the next (see move)
-    small_vector<entry, max_fast_ops> log_;
+    small_vector<entry, inline_ops> log_;
 };
 
 }  // namespace detail

@@ -13,6 +13,9 @@
 // the scanner accepts, the general path would parse to the same operations, so both paths
 // agree on every input.
 
+#include <relpatch/detail/config.hpp>
+#include <relpatch/detail/members.hpp>
+
 #include <cstddef>
 #include <new>
 #include <string_view>
@@ -20,7 +23,7 @@
 namespace relpatch {
 namespace detail {
 
-constexpr std::size_t max_fast_ops = 16;
+constexpr std::size_t max_fast_ops = inline_ops;
 
 enum class fast_value : unsigned char { absent, false_value, true_value, null_value, string };
 
@@ -68,17 +71,10 @@ public:
     }
 
 private:
-public:
-    // Compares a short name without a call to memcmp.
-    template <std::size_t N>
-    static bool name_equals(std::string_view s, const char (&literal)[N]) noexcept {
-        if (s.size() != N - 1) return false;
-        for (std::size_t i = 0; i + 1 < N; ++i)
-            if (s[i] != literal[i]) return false;
-        return true;
+    static bool is(std::string_view s, std::string_view word) noexcept {
+        return equals_ascii(s.data(), s.size(), word);
     }
 
-private:
     static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
     void skip_ws() noexcept {
         while (p_ != end_ && is_ws(*p_)) ++p_;
@@ -93,8 +89,7 @@ private:
         return p_ == end_;
     }
     bool literal(std::string_view word) noexcept {
-        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
-            std::string_view(p_, word.size()) != word)
+        if (static_cast<std::size_t>(end_ - p_) < word.size() || !is({p_, word.size()}, word))
             return false;
         p_ += word.size();
         return true;
@@ -133,13 +128,13 @@ private:
             skip_ws();
             if (!eat(':')) return false;
             skip_ws();
-            if (name_equals(name, "op")) {
+            if (is(name, "op")) {
                 if (op.has_op || !string(op.op)) return false;
                 op.has_op = true;
-            } else if (name_equals(name, "path")) {
+            } else if (is(name, "path")) {
                 if (op.has_path || !string(op.path)) return false;
                 op.has_path = true;
-            } else if (name_equals(name, "value")) {
+            } else if (is(name, "value")) {
                 if (op.value != fast_value::absent) return false;
                 if (literal("true"))
                     op.value = fast_value::true_value;

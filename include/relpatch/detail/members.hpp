@@ -6,6 +6,7 @@
 // compares member iterators.
 
 #include <cstddef>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -23,6 +24,16 @@ struct member_span {
     member_t<V>* end() const noexcept { return last; }
     std::size_t size() const noexcept { return static_cast<std::size_t>(last - first); }
 };
+
+// Whether the `n` code units at `s` are the ASCII text `literal`: how relpatch compares member
+// names, op names and keywords with fixed words.
+template <class Ch>
+constexpr bool equals_ascii(const Ch* s, std::size_t n, std::string_view literal) noexcept {
+    if (n != literal.size()) return false;
+    for (std::size_t i = 0; i < n; ++i)
+        if (s[i] != static_cast<Ch>(literal[i])) return false;
+    return true;
+}
 
 // Precondition: v.IsObject().
 template <class V>

@@ -30,6 +30,10 @@ public:
 
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
+    T* data() noexcept { return data_; }
+    const T* data() const noexcept { return data_; }
+    T* begin() noexcept { return data_; }
+    T* end() noexcept { return data_ + size_; }
     T& back() noexcept { return data_[size_ - 1]; }
     T& operator[](std::size_t i) noexcept { return data_[i]; }
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
@@ -57,6 +61,14 @@ public:
     void emplace_back(Args&&... args) noexcept {
         ::new (static_cast<void*>(data_ + size_)) T(std::forward<Args>(args)...);
         ++size_;
+    }
+    // Appends, growing by half again when full. False (and nothing appended) when memory runs
+    // out.
+    template <class... Args>
+    bool push_back(Args&&... args) noexcept {
+        if (size_ == capacity_ && !reserve(capacity_ + capacity_ / 2 + 8)) return false;
+        emplace_back(std::forward<Args>(args)...);
+        return true;
     }
     void pop_back() noexcept {
         --size_;

@@ -1,0 +1,131 @@
+#ifndef RELPATCH_DETAIL_APPLY_HPP
+#define RELPATCH_DETAIL_APPLY_HPP
+
+// Orchestration once the operations are decoded: the policy pass (every operation, then the
+// cross-operation check), then the engine. For allocators that never free (RapidJSON's
+// MemoryPoolAllocator), a patch that creates values is first applied with its values in a
+// scratch allocator and rolled back, so that a refused patch leaves nothing in the document's
+// allocator but container growth (charged to limits::max_added_bytes); only a patch known to
+// succeed is applied for real.
+
+#include <relpatch/error.hpp>
+#include <relpatch/limits.hpp>
+#include <relpatch/operation.hpp>
+#include <relpatch/policy.hpp>
+#include <relpatch/result.hpp>
+#include <relpatch/detail/config.hpp>
+#include <relpatch/detail/decode.hpp>
+#include <relpatch/detail/engine.hpp>
+#include <relpatch/detail/value.hpp>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace relpatch {
+namespace detail {
+
+template <class Policy, class V>
+constexpr bool check_policy() noexcept {
+    static_assert(is_policy<Policy, V>::value,
+                  "relpatch: Policy must provide `static constexpr bool accepts_envelope` and "
+                  "`template <class Value> relpatch::verdict check(const "
+                  "relpatch::basic_operation<Value>&, const Value&) const noexcept` (derive from "
+                  "relpatch::policy_base for the defaults; see relpatch/policy.hpp)");
+    static_assert(!names_check_patch<Policy>::value || has_check_patch<Policy, V>::value,
+                  "relpatch: Policy::check_patch has the wrong signature: expected `template "
+                  "<class Value> relpatch::patch_verdict check_patch(const "
+                  "relpatch::basic_patch_view<Value>&, const Value&) const noexcept`");
+    return true;
+}
+
+// The built-in release policies: their lookup is reused by the engine.
+template <class Policy>
+constexpr bool is_release_policy =
+    std::is_same<Policy, release_policy>::value || std::is_same<Policy, ordered_release_policy>::value;
+
+// Whether applying `op` creates values in the document's allocator.
+template <class V>
+inline bool creates_values(const basic_operation<V>& op) noexcept {
+    switch (op.op) {
+    case op_type::add:
+    case op_type::copy: return true;
+    case op_type::replace: return op.value->IsString() || op.value->IsArray() || op.value->IsObject();
+    default: return false;
+    }
+}
+
+// Applies every operation with an engine whose new values live in `value_alloc`. With
+// `commit`, keeps the result; otherwise rolls it back (a trial run).
+template <class V, class Allocator>
+inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
+                         Allocator& value_alloc, const limits& lim, work_meter& work,
+                         const V* const* targets, bool commit) noexcept {
+    engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work);
+    if (!eng.reserve(ops)) return failure<V>(errc::out_of_memory, result::npos,
+                                             "out of memory for the undo log");
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const basic_operation<V>& op = ops[i];
+        bool at_from = false;
+        const errc e = eng.apply(op, at_from, targets != nullptr && i < inline_ops ? targets[i]
+                                                                                 : nullptr);
+        if (e != errc::success)  // the engine's destructor rolls back
+            return failure<V>(e, i, nullptr, at_from ? &op.from : &op.path, at_from);
+    }
+    result r;
+    result_access::changed(r, eng.changed());
+    if (commit) eng.commit();
+    return r;
+}
+
+// Checks decoded operations against the policy, then applies them atomically.
+template <class V, class Allocator, class Policy>
+inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
+                              const limits& lim, const Policy& policy) noexcept {
+    constexpr std::size_t none = result::npos;
+    work_meter work(lim.max_work);
+    const V* targets[inline_ops] = {};  // the release policies' lookups
+    bool stage = false;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const basic_operation<V>& op = ops[i];
+        verdict v;
+        if constexpr (is_release_policy<Policy>) {
+            release_lookup<V> found;
+            v = release_check(op, static_cast<const V&>(doc), found);
+            if (!work.charge(found.work)) return failure<V>(errc::work_limit_exceeded, i);
+            if (i < inline_ops) targets[i] = found.complete;
+        } else {
+            v = policy.check(op, static_cast<const V&>(doc));
+        }
+        if (!v)
+            return failure<V>(v.code(), i, v.detail(), v.at_from() ? &op.from : &op.path,
+                              v.at_from());
+        stage = stage || creates_values(op);
+    }
+    if constexpr (has_check_patch<Policy, V>::value) {
+        const patch_verdict v = policy.check_patch(ops, static_cast<const V&>(doc));
+        if (!v) {
+            const std::size_t at = v.op_index() < ops.size() ? v.op_index() : none;
+            if (at == none) return failure<V>(v.code(), none, v.detail());
+            return failure<V>(v.code(), at, v.detail(),
+                              v.at_from() ? &ops[at].from : &ops[at].path, v.at_from());
+        }
+    }
+
+    if constexpr (!Allocator::kNeedFree && std::is_default_constructible<Allocator>::value) {
+        if (stage) {
+            // The trial has its own budget: the real run then costs no more than it did.
+            Allocator scratch;
+            work_meter trial_work(lim.max_work);
+            const result trial =
+                run_engine<V, Allocator>(doc, ops, alloc, scratch, lim, trial_work, nullptr, false);
+            if (!trial) return trial;
+            return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, nullptr, true);
+        }
+    }
+    return run_engine(doc, ops, alloc, alloc, lim, work, stage ? nullptr : targets, true);
+}
+
+}  // namespace detail
+}  // namespace relpatch
+
+#endif

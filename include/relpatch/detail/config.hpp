@@ -1,0 +1,35 @@
+#ifndef RELPATCH_DETAIL_CONFIG_HPP
+#define RELPATCH_DETAIL_CONFIG_HPP
+
+// Build-time configuration shared by every header.
+
+#include <rapidjson/rapidjson.h>
+
+#include <cstddef>
+
+// RELPATCH_ASSERT checks the library's own preconditions and invariants (never input: bad input
+// gets an errc). It defaults to RAPIDJSON_ASSERT, so a program that already overrides RapidJSON's
+// assertions overrides relpatch's the same way; define it before including relpatch to change it.
+#ifndef RELPATCH_ASSERT
+#define RELPATCH_ASSERT(x) RAPIDJSON_ASSERT(x)
+#endif
+
+// RapidJSON master's optional member index (RAPIDJSON_USE_MEMBERSMAP) keeps a map beside each
+// object's member array. relpatch inserts, erases and reorders members in that array directly
+// (RapidJSON 1.1.0 has no order-preserving insert), which would leave the map pointing at the
+// wrong members. Refuse the configuration rather than corrupt documents.
+#if defined(RAPIDJSON_USE_MEMBERSMAP) && RAPIDJSON_USE_MEMBERSMAP
+#error "relpatch does not support RAPIDJSON_USE_MEMBERSMAP=1: it edits member arrays directly"
+#endif
+
+namespace relpatch {
+namespace detail {
+
+// Operations a patch may have before the decoded patch and the undo log need the heap; also
+// the most the release fast path reads.
+constexpr std::size_t inline_ops = 16;
+
+}  // namespace detail
+}  // namespace relpatch
+
+#endif
