@@ -2,7 +2,9 @@
 # ctest driver for the relpatch command-line tool: cli_test.sh PATH_TO_RELPATCH EXAMPLES_DIR
 set -u
 cli=$1
+case $cli in /*) ;; *) cli=$PWD/$cli ;; esac  # some tests run it from another directory
 ex=$2
+case $ex in /*) ;; *) ex=$PWD/$ex ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
@@ -19,10 +21,10 @@ check() {  # check NAME CONDITION...
     fi
 }
 
-run() {  # run EXPECTED_STATUS ARGS... ; leaves stdout/stderr in $work/out, $work/err
+run() {  # run EXPECTED_STATUS ARGS... ; leaves stdout/stderr in $work/out, $work/err (a hang fails)
     local expected=$1
     shift
-    "$cli" "$@" >"$work/out" 2>"$work/err"
+    timeout 120 "$cli" "$@" >"$work/out" 2>"$work/err"
     local status=$?
     [ "$status" -eq "$expected" ] || { echo "exit $status, expected $expected: $*" >&2; cat "$work/err" >&2; return 1; }
 }
@@ -81,6 +83,245 @@ check "document not JSON" run 2 "$work/bad.json" "$ex/complete-phase-2.patch.jso
 printf '{"a":"\xF0"}' >"$work/bad8.json"
 check "document not UTF-8" run 2 "$work/bad8.json" "$ex/complete-phase-2.patch.json"
 check "help" run 0 --help
+
+# Options end at --; each may be given once.
+cp "$ex/release.json" "$work/-doc.json"
+cp "$ex/complete-phase-2.patch.json" "$work/p2.json"
+check "-- ends the options" bash -c 'cd "$1" && "$2" -- -doc.json p2.json >/dev/null' _ "$work" "$cli"
+check "--pretty twice" run 2 --pretty --pretty "$ex/release.json" "$ex/complete-phase-2.patch.json"
+check "says what is repeated" has err '--pretty given twice'
+check "--in-place twice" run 2 --in-place --in-place "$work/-doc.json" "$ex/complete-phase-2.patch.json"
+check "--policy twice" run 2 --policy release --policy rfc6902 "$ex/release.json" "$ex/complete-phase-2.patch.json"
+check "--policy= twice" run 2 --policy=rfc6902 --policy release "$ex/release.json" "$ex/complete-phase-2.patch.json"
+
+# A byte order mark is allowed in both files; DOC's is kept.
+bom=$'\xEF\xBB\xBF'
+{ printf '%s' "$bom"; cat "$ex/complete-phase-2.patch.json"; } >"$work/bom.patch.json"
+check "patch with a BOM" run 0 "$ex/release.json" "$work/bom.patch.json"
+check "patch with a BOM applied" has out '"_name":"Phase 2 - Staging","complete":true'
+check "no BOM added" test "$(head -c 1 "$work/out")" = "{"
+{ printf '%s' "$bom"; cat "$ex/release.json"; } >"$work/bom.json"
+check "document with a BOM" run 0 "$work/bom.json" "$ex/complete-phase-2.patch.json"
+check "output keeps the BOM" test "$(head -c 4 "$work/out")" = "$bom{"
+check "in place with a BOM" run 0 --in-place "$work/bom.json" "$ex/complete-phase-2.patch.json"
+check "file keeps the BOM" test "$(head -c 4 "$work/bom.json")" = "$bom{"
+check "BOM file patched" grep -qF '"_name":"Phase 2 - Staging","complete":true' "$work/bom.json"
+
+# Errors about DOC say DOC, with the byte offset in the file.
+check "document not JSON, again" run 2 "$work/bad.json" "$ex/complete-phase-2.patch.json"
+check "DOC error names DOC" has err "relpatch: DOC ($work/bad.json) is not valid JSON at byte 10: "
+check "DOC error does not blame the patch" bash -c '! grep -qiw patch "$1"' _ "$work/err"
+{ printf '%s' "$bom"; printf '{"phases":'; } >"$work/bombad.json"
+check "document with a BOM not JSON" run 2 "$work/bombad.json" "$ex/complete-phase-2.patch.json"
+check "offset counts the BOM" has err "DOC ($work/bombad.json) is not valid JSON at byte 13"
+check "document not UTF-8, again" run 2 "$work/bad8.json" "$ex/complete-phase-2.patch.json"
+check "encoding error names DOC" has err "DOC ($work/bad8.json) is not valid UTF-8 at byte 6"
+check "unreadable PATCH names PATCH" run 2 "$ex/release.json" "$work/nope.json"
+check "PATCH error names PATCH" has err "cannot read PATCH ($work/nope.json)"
+
+# --pretty is bounded: indentation grows with depth, so DOC may nest at most 100 levels.
+nested() {  # nested N: a release document whose "x" nests N arrays (depth N + 1)
+    printf '{"phases":[{"complete":false}],"x":'
+    printf '%*s' "$1" '' | tr ' ' '['
+    printf '%*s' "$1" '' | tr ' ' ']'
+    printf '}'
+}
+printf '[{"op":"replace","path":"/phases/0/complete","value":true}]' >"$work/p0.json"
+nested 99 >"$work/d100.json"
+nested 100 >"$work/d101.json"
+nested 9998 >"$work/d9999.json"
+check "pretty at depth 100" run 0 --pretty "$work/d100.json" "$work/p0.json"
+check "pretty refuses depth 101" run 2 --pretty "$work/d101.json" "$work/p0.json"
+check "pretty depth message" has err "DOC ($work/d101.json) nests deeper than 100 levels at byte 134"
+check "nothing printed" test ! -s "$work/out"
+check "compact at depth 101" run 0 "$work/d101.json" "$work/p0.json"
+check "pretty refuses depth 9999" run 2 --pretty "$work/d9999.json" "$work/p0.json"
+check "no 200 MB of spaces" test ! -s "$work/out"
+check "compact at depth 9999" run 0 "$work/d9999.json" "$work/p0.json"
+check "compact output is the input's size" test "$(wc -c <"$work/out")" -lt 21000
+add_innermost() {  # add_innermost N: a patch adding [] inside the innermost array of "nested N"
+    printf '[{"op":"add","path":"/x'
+    printf '%*s' "$(($1 - 1))" '' | sed 's| |/0|g'
+    printf '/-","value":[]}]'
+}
+nested 98 >"$work/d99.json"
+add_innermost 98 >"$work/deeper99.json"
+add_innermost 99 >"$work/deeper100.json"
+check "pretty: a patch may nest to 100" run 0 --pretty --policy rfc6902 "$work/d99.json" "$work/deeper99.json"
+check "pretty: not to 101" run 1 --pretty --policy rfc6902 "$work/d100.json" "$work/deeper100.json"
+check "refused as too deep" has err '"error":"document_too_deep"'
+check "pretty: nothing printed when too deep" test ! -s "$work/out"
+cp "$work/d100.json" "$work/d100-copy.json"
+check "pretty in place: not to 101" run 1 --pretty --in-place --policy rfc6902 "$work/d100-copy.json" "$work/deeper100.json"
+check "pretty in place: file untouched" cmp -s "$work/d100.json" "$work/d100-copy.json"
+# Without --pretty the bound is 10000 levels, also after the patch: moving a subtree 9,998 deep
+# one level further down (a copy that deep is refused as too nested).
+{
+    printf '{"phases":[{"complete":false}],"a":{"b":{"c":null}},"x":'
+    printf '%*s' 9999 '' | tr ' ' '['
+    printf '%*s' 9999 '' | tr ' ' ']'
+    printf '}'
+} >"$work/d10000.json"
+printf '[{"op":"move","from":"/x/0","path":"/a/b"}]' >"$work/move-to-10000.json"
+printf '[{"op":"move","from":"/x/0","path":"/a/b/c"}]' >"$work/move-to-10001.json"
+check "a patch may nest to 10000" run 0 --policy rfc6902 "$work/d10000.json" "$work/move-to-10000.json"
+check "not to 10001" run 1 --policy rfc6902 "$work/d10000.json" "$work/move-to-10001.json"
+check "refused as too deep, again" has err '"error":"document_too_deep"'
+
+# --in-place: a no-op patch leaves DOC alone (same bytes, inode and mtime).
+cp "$ex/release.json" "$work/same.json"
+touch -d '2001-02-03 04:05:06' "$work/same.json"
+before=$(stat -c '%i %Y %s' "$work/same.json")
+printf '[{"op":"replace","path":"/phases/0/complete","value":true}]' >"$work/noop.json"
+check "no-op in place" run 0 --in-place "$work/same.json" "$work/noop.json"
+check "no-op leaves the file alone" test "$(stat -c '%i %Y %s' "$work/same.json")" = "$before"
+check "no-op leaves the bytes" cmp -s "$work/same.json" "$ex/release.json"
+
+# --in-place flushes the new file before the rename and the directory after (needs strace).
+if command -v strace >/dev/null; then
+    cp "$ex/release.json" "$work/synced.json"
+    strace -o "$work/strace" -e trace=fsync,rename,renameat,renameat2 \
+        "$cli" --in-place "$work/synced.json" "$ex/complete-phase-2.patch.json"
+    check "fsync, rename, fsync" test "$(grep -oE '^(fsync|rename[a-z0-9]*)' "$work/strace" | tr '\n' ' ')" = "fsync rename fsync "
+else
+    echo "skipped: fsync check needs strace"
+fi
+
+# --in-place on a name of 255 bytes (the longest allowed): the temporary name must still fit.
+long="$work/$(printf '%*s' 250 '' | tr ' ' 'd').json"
+cp "$ex/release.json" "$long"
+check "in place, 255-byte name" run 0 --in-place "$long" "$ex/complete-phase-2.patch.json"
+check "255-byte name rewritten" grep -qF '"_name":"Phase 2 - Staging","complete":true' "$long"
+rm -f "$long"
+
+# --in-place follows symlinks and rewrites only regular files.
+mkdir "$work/sub"
+cp "$ex/release.json" "$work/sub/real.json"
+ln -s sub/real.json "$work/link.json"
+check "in place through a symlink" run 0 --in-place "$work/link.json" "$ex/complete-phase-2.patch.json"
+check "symlink stays a symlink" test -L "$work/link.json"
+check "its target is rewritten" grep -qF '"_name":"Phase 2 - Staging","complete":true' "$work/sub/real.json"
+check "no temporary beside the link or target" test "$(ls -A "$work" "$work/sub" | grep -c relpatch)" -eq 0
+mkfifo "$work/fifo"
+check "in place refuses a FIFO" run 2 --in-place "$work/fifo" "$ex/complete-phase-2.patch.json"
+check "FIFO refusal says why" has err "DOC ($work/fifo) is not a regular file"
+check "FIFO stays a FIFO" test -p "$work/fifo"
+ln -s /dev/null "$work/null.json"
+check "in place refuses a device" run 2 --in-place "$work/null.json" "$ex/complete-phase-2.patch.json"
+check "device link stays a link" test -L "$work/null.json"
+ln -s /dev/stdin "$work/stdin.json"
+check "in place refuses standard input on a pipe" bash -c '! cat "$1" | timeout 60 "$2" --in-place "$3" "$4" 2>/dev/null' \
+    _ "$ex/release.json" "$cli" "$work/stdin.json" "$ex/complete-phase-2.patch.json"
+check "stdin link stays a link" test -L "$work/stdin.json"
+check "in place refuses standard input on a device" run 2 --in-place "$work/stdin.json" "$ex/complete-phase-2.patch.json" </dev/null
+check "no temporary left after refusals" test "$(ls -A "$work" | grep -c relpatch)" -eq 0
+
+# --in-place keeps the owner (needs root to set one up).
+if [ "$(id -u)" -eq 0 ]; then
+    cp "$ex/release.json" "$work/owned.json"
+    chown 65534:65534 "$work/owned.json"
+    chmod 604 "$work/owned.json"
+    check "in place, another owner" run 0 --in-place "$work/owned.json" "$ex/complete-phase-2.patch.json"
+    check "owner kept" test "$(stat -c '%u:%g %a' "$work/owned.json")" = "65534:65534 604"
+    # A user who may write the file and directory but cannot give a file away fails cleanly.
+    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$cli" --help >/dev/null 2>&1; then
+        chmod 711 "$work"
+        mkdir "$work/open" && chmod 777 "$work/open"
+        cp "$ex/release.json" "$work/open/root.json" && chmod 666 "$work/open/root.json"
+        check "cannot give away: exit 2" bash -c 'setpriv --reuid=65534 --regid=65534 --clear-groups "$1" --in-place "$2" "$3" 2>"$4"; [ $? -eq 2 ]' \
+            _ "$cli" "$work/open/root.json" "$ex/complete-phase-2.patch.json" "$work/err"
+        check "says it cannot keep the owner" has err "its owner (uid 0, gid 0)"
+        check "file untouched" cmp -s "$work/open/root.json" "$ex/release.json"
+        check "no temporary left by a failed chown" test "$(ls -A "$work/open" | grep -c relpatch)" -eq 0
+        chmod 700 "$work"
+    else
+        echo "skipped: setpriv cannot run $cli as nobody"
+    fi
+else
+    echo "skipped: owner tests need root"
+fi
+
+# Concurrent --in-place runs take turns: 40 runs, each completing another phase, lose nothing.
+{
+    printf '{"name":"forty","phases":['
+    for i in $(seq 0 39); do
+        [ "$i" -gt 0 ] && printf ','
+        printf '{"_name":"Phase %d","complete":false}' "$i"
+    done
+    printf ']}'
+} >"$work/forty.json"
+pids=()
+for i in $(seq 0 39); do
+    printf '[{"op":"replace","path":"/phases/%d/complete","value":true}]' "$i" >"$work/forty-$i.patch.json"
+    timeout 120 "$cli" --in-place "$work/forty.json" "$work/forty-$i.patch.json" 2>>"$work/forty.err" &
+    pids+=($!)
+done
+statuses=0
+for pid in "${pids[@]}"; do wait "$pid" || statuses=$((statuses + 1)); done
+check "40 concurrent runs all exit 0" test "$statuses" -eq 0
+check "40 concurrent runs: every phase complete" test "$(grep -o '"complete":true' "$work/forty.json" | wc -l)" -eq 40
+check "40 concurrent runs: no temporary left" test "$(ls -A "$work" | grep -c relpatch)" -eq 0
+
+# Numbers are exact: 2,000 random doubles (fixed seed) survive a release patch unchanged.
+python3 - "$work/numbers.json" <<'PY'
+import json, math, random, struct, sys
+rng = random.Random(6902)
+numbers = []
+while len(numbers) < 2000:
+    kind = rng.randrange(4)
+    if kind == 0:  # any finite bit pattern: subnormals, huge and tiny exponents
+        x = struct.unpack('<d', struct.pack('<Q', rng.getrandbits(64)))[0]
+        if not math.isfinite(x):
+            continue
+    elif kind == 1:
+        x = rng.uniform(-1e6, 1e6)
+    elif kind == 2:
+        x = rng.random() * 10.0 ** rng.randrange(-30, 30)
+    else:
+        x = float(rng.randrange(-2**53, 2**53)) / 2 ** rng.randrange(0, 60)
+    numbers.append(x)
+doc = {"numbers": numbers, "phases": [{"complete": False}, {"complete": False}]}
+with open(sys.argv[1], "w") as f:
+    json.dump(doc, f)
+PY
+check "numbers document" run 0 "$work/numbers.json" "$work/p0.json"
+check "every number exact" python3 - "$work/numbers.json" "$work/out" <<'PY'
+import json, struct, sys
+before = json.load(open(sys.argv[1]))["numbers"]
+after_doc = json.load(open(sys.argv[2]))
+after = after_doc["numbers"]
+bits = lambda x: struct.pack('<d', float(x))
+bad = [(a, b) for a, b in zip(before, after) if not isinstance(b, float) or bits(a) != bits(b)]
+for a, b in bad[:5]:
+    print("number changed:", repr(a), "->", repr(b), file=sys.stderr)
+sys.exit(1 if bad or len(after) != len(before) or after_doc["phases"][0]["complete"] is not True else 0)
+PY
+
+# Memory: the output is streamed and DOC's text released, so a run costs about DOC's size
+# plus its DOM (under sanitizers memory is not comparable: skipped).
+if grep -qa AddressSanitizer "$cli"; then
+    echo "skipped: memory check under AddressSanitizer"
+else
+    check "memory stays near the document's size" python3 - "$cli" "$ex/release.json" "$ex/complete-phase-2.patch.json" "$work" <<'PY'
+import copy, json, os, resource, subprocess, sys
+cli, example, patch, work = sys.argv[1:]
+doc = json.load(open(example))
+phase = doc["phases"][1]
+doc["phases"] = [dict(copy.deepcopy(phase), _id="%024x" % i) for i in range(12000)]
+path = os.path.join(work, "large.json")
+with open(path, "w") as f:
+    json.dump(doc, f, indent=2)
+size = os.path.getsize(path)
+worst = 0
+for args in ([], ["--pretty"], ["--in-place"]):
+    with open(os.devnull, "w") as out:
+        subprocess.run([cli] + args + [path, patch], stdout=out, check=True)
+    worst = max(worst, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+os.remove(path)
+print("document %.1f MB, max RSS %.1f MB (%.2fx)" % (size / 1e6, worst / 1e6, worst / size))
+sys.exit(0 if worst < 3 * size else 1)
+PY
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,8 +1,12 @@
-// relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] DOC PATCH
+// relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--] DOC PATCH
 //
-// Applies PATCH to DOC (either may be "-" for standard input) and prints the patched document.
-// Exit status: 0 applied; 1 the patch was refused (a JSON error object on stderr); 2 usage or
-// I/O error, including a DOC that is not JSON.
+// Applies PATCH to DOC (either may be "-" for standard input) and prints the patched document,
+// or with --in-place rewrites DOC. Exit status: 0 applied; 1 the patch was refused (a JSON error
+// object on stderr); 2 usage or I/O error, including a DOC that is not JSON.
+//
+// Memory: DOC's text is read once, parsed, and released before the patch is applied; the output
+// is streamed through a small buffer. A run costs about DOC's size plus its DOM at the peak (while
+// parsing), and the DOM alone afterwards.
 
 #include <relpatch/relpatch.hpp>
 
@@ -16,8 +20,11 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,29 +33,128 @@ namespace {
 constexpr int exit_refused = 1;
 constexpr int exit_usage = 2;
 
-// Documents nest deeper than patches may, but serializing is recursive in RapidJSON.
-constexpr std::size_t max_document_depth = 10000;
+// Documents nest deeper than patches may, but RapidJSON's Writer recurses once per level.
+constexpr std::size_t max_document_depth = relpatch::hard_max_depth;
+// PrettyWriter indents each line by two spaces per level, so output grows with the square of the
+// depth (a 20 KB document nested 10,000 deep would print 200 MB). With --pretty, DOC may nest at
+// most this deep, before and after the patch.
+constexpr std::size_t max_pretty_depth = 100;
 
 const char usage_text[] =
-    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] DOC PATCH\n"
-    "  DOC, PATCH   file paths, or - for standard input (not both)\n"
+    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--] DOC PATCH\n"
+    "  DOC, PATCH   file paths, or - for standard input (not both); a leading UTF-8 byte\n"
+    "               order mark is allowed in either, and DOC's is kept in the output\n"
     "  --policy     which operations are allowed (default: release)\n"
-    "  --pretty     indent the output\n"
-    "  --in-place   rewrite DOC atomically instead of printing it\n";
+    "  --pretty     indent the output by 2 spaces per level\n"
+    "  --in-place   rewrite DOC atomically instead of printing it: DOC must be a regular file\n"
+    "               (symlinks are followed); its owner and mode are kept; concurrent runs on one\n"
+    "               DOC take turns (flock); DOC is left untouched when the patch changes nothing\n"
+    "  --           end of options\n"
+    "DOC may nest at most 10000 levels deep, 100 with --pretty, before and after the patch.\n"
+    "Each option may be given once. Exit status: 0 applied, 1 patch refused (a JSON error on\n"
+    "stderr), 2 usage or I/O error, or DOC is not a JSON document.\n";
 
-int usage(const char* problem) {
-    std::fprintf(stderr, "relpatch: %s\n%s", problem, usage_text);
+int usage(const std::string& problem) {
+    std::fprintf(stderr, "relpatch: %s\n%s", problem.c_str(), usage_text);
     return exit_usage;
 }
 
-bool read_all(const std::string& path, std::string& out) {
-    FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return false;
+// "DOC (path/to/doc.json)": every message about a file says which argument it was.
+std::string named(const char* role, const std::string& path) {
+    return std::string(role) + " (" + path + ")";
+}
+
+// Prints "relpatch: <what>: <strerror(errno)>" and returns exit_usage.
+int io_error(const std::string& what) {
+    const int e = errno;
+    std::fprintf(stderr, "relpatch: %s: %s\n", what.c_str(), std::strerror(e));
+    return exit_usage;
+}
+
+// Prints "relpatch: <message>" and returns exit_usage.
+int fatal(const std::string& message) {
+    std::fprintf(stderr, "relpatch: %s\n", message.c_str());
+    return exit_usage;
+}
+
+struct options {
+    std::string policy = "release";
+    bool pretty = false;
+    bool in_place = false;
+    std::string doc_path;
+    std::string patch_path;
+};
+
+// Parses the command line into `opt`. Returns -1 to go on, or the exit status to stop with
+// (0 after --help). Options come before "--"; each may be given once, so a script that says
+// "--policy release" and later "--policy rfc6902" learns of the conflict instead of getting the
+// last one.
+int parse_arguments(int argc, char** argv, options& opt) {
+    bool seen_policy = false, options_ended = false;
+    std::string_view paths[2];
+    int npaths = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const bool is_option = !options_ended && arg.size() > 1 && arg[0] == '-';
+        if (!is_option) {
+            if (npaths == 2) return usage("too many arguments");
+            paths[npaths++] = arg;
+        } else if (arg == "--") {
+            options_ended = true;
+        } else if (arg == "--help" || arg == "-h") {
+            std::fputs(usage_text, stdout);
+            return 0;
+        } else if (arg == "--pretty" || arg == "--in-place") {
+            bool& flag = arg == "--pretty" ? opt.pretty : opt.in_place;
+            if (flag) return usage(std::string(arg) + " given twice");
+            flag = true;
+        } else if (arg == "--policy" || arg.substr(0, 9) == "--policy=") {
+            if (seen_policy) return usage("--policy given twice");
+            seen_policy = true;
+            if (arg == "--policy" && ++i == argc) return usage("--policy needs a value");
+            opt.policy = arg == "--policy" ? std::string(argv[i]) : std::string(arg.substr(9));
+        } else {
+            return usage("unknown option " + std::string(arg));
+        }
+    }
+    if (npaths != 2) return usage("DOC and PATCH are required");
+    if (opt.policy != "release" && opt.policy != "ordered-release" && opt.policy != "rfc6902")
+        return usage("unknown policy " + opt.policy);
+    opt.doc_path = paths[0];
+    opt.patch_path = paths[1];
+    if (opt.doc_path == "-" && opt.patch_path == "-")
+        return usage("DOC and PATCH cannot both be -");
+    if (opt.in_place && opt.doc_path == "-") return usage("--in-place needs a DOC file");
+    return -1;
+}
+
+// Reads `fd` to its end into `out`. A regular file's size is reserved up front, so a large
+// document costs its size once rather than the doubling growth of repeated appends.
+bool read_all(int fd, std::string& out) {
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        out.reserve(static_cast<std::size_t>(st.st_size));
     char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    const bool ok = !std::ferror(f);
-    if (f != stdin) std::fclose(f);
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n == 0) return true;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+// Reads a path given on the command line ("-" is standard input).
+bool read_path(const std::string& path, std::string& out) {
+    if (path == "-") return read_all(STDIN_FILENO, out);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = read_all(fd, out);
+    const int e = errno;
+    ::close(fd);
+    errno = e;
     return ok;
 }
 
@@ -65,32 +171,190 @@ bool write_all(int fd, const char* data, std::size_t size) {
     return true;
 }
 
-// Writes to a temporary file beside `path`, flushes it to disk, then renames it over `path`:
-// readers see the old document or the new one, never a partial one.
-bool replace_file(const std::string& path, const std::string& content) {
-    std::string tmp = path + ".relpatch-XXXXXX";
-    const int fd = ::mkstemp(tmp.data());
+bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
+
+// A RapidJSON output stream writing through a fixed buffer to a file descriptor, so the
+// serialized document is never held in memory whole. After a failed write it drops the rest;
+// ok() and error() tell what happened.
+class fd_stream {
+public:
+    using Ch = char;
+    explicit fd_stream(int fd) noexcept : fd_(fd) {}
+    fd_stream(const fd_stream&) = delete;
+    fd_stream& operator=(const fd_stream&) = delete;
+
+    void Put(char c) {
+        if (size_ == sizeof buffer_) Flush();
+        buffer_[size_++] = c;
+    }
+    void Flush() {
+        if (error_ == 0 && !write_all(fd_, buffer_, size_)) error_ = errno != 0 ? errno : EIO;
+        size_ = 0;
+    }
+    bool ok() const noexcept { return error_ == 0; }
+    int error() const noexcept { return error_; }
+
+private:
+    int fd_;
+    int error_ = 0;
+    std::size_t size_ = 0;
+    char buffer_[65536];
+};
+
+// Writes `doc` to `fd`, preceded by a byte order mark when DOC had one and followed by a
+// newline. On failure errno is set.
+bool write_document(int fd, const rapidjson::Document& doc, bool pretty, bool bom) {
+    fd_stream out(fd);
+    if (bom)
+        for (const char c : std::string_view("\xEF\xBB\xBF")) out.Put(c);
+    bool accepted;
+    if (pretty) {
+        rapidjson::PrettyWriter<fd_stream> w(out);
+        w.SetIndent(' ', 2);
+        accepted = doc.Accept(w);
+    } else {
+        rapidjson::Writer<fd_stream> w(out);
+        accepted = doc.Accept(w);
+    }
+    out.Put('\n');
+    out.Flush();
+    if (!accepted && out.ok()) errno = EINVAL;  // a NaN or infinity, which parsing never yields
+    else errno = out.error();
+    return accepted && out.ok();
+}
+
+// DOC when rewritten in place: its resolved path, and an open descriptor on it that holds an
+// exclusive flock for as long as the process runs.
+struct locked_file {
+    std::string path;  // absolute, no symlinks
+    int fd = -1;
+    struct stat st;
+};
+
+bool same_file(const struct stat& a, const struct stat& b) {
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// Resolves `doc_path`, checks it names a regular file, opens it and locks it. The lock is on
+// the document's inode, which the rename at the end replaces: a run that waited for the lock
+// may find the path now names a newer file, so it checks and starts again on that one. Runs
+// therefore see each other's writes, and no lock file is left beside the document.
+int lock_document(const std::string& doc_path, locked_file& out) {
+    const std::string doc = named("DOC", doc_path);
+    const auto cannot_read = [&] { return io_error("cannot read " + doc); };
+    const auto not_regular = [&] {
+        return fatal(doc + " is not a regular file; --in-place rewrites only regular files");
+    };
+    char* resolved = ::realpath(doc_path.c_str(), nullptr);
+    if (resolved == nullptr) {
+        struct stat link;  // e.g. /dev/stdin on a pipe: a symlink to "pipe:[1234]"
+        if (errno == ENOENT && ::lstat(doc_path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+            return fatal(doc + " is a symlink that leads to no file");
+        return cannot_read();
+    }
+    out.path = resolved;
+    std::free(resolved);
+    for (;;) {
+        struct stat current;
+        if (::stat(out.path.c_str(), &current) != 0) return cannot_read();
+        // Checked before opening: opening a FIFO or a device can block or have effects.
+        if (!S_ISREG(current.st_mode)) return not_regular();
+        // O_NONBLOCK and O_NOFOLLOW: if the path was swapped for a FIFO or a symlink since, fail
+        // rather than block or follow.
+        const int flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+        out.fd = ::open(out.path.c_str(), flags);
+        if (out.fd < 0 || ::fstat(out.fd, &out.st) != 0) return cannot_read();
+        if (!S_ISREG(out.st.st_mode)) return not_regular();
+        while (::flock(out.fd, LOCK_EX) != 0)
+            if (errno != EINTR) return io_error("cannot lock " + doc);
+        if (::stat(out.path.c_str(), &current) == 0 && same_file(current, out.st)) return -1;
+        ::close(out.fd);  // another run replaced the file while we waited: lock the new one
+        out.fd = -1;
+    }
+}
+
+std::string directory_of(const std::string& absolute_path) {
+    const std::size_t slash = absolute_path.rfind('/');
+    return slash == 0 ? std::string("/") : absolute_path.substr(0, slash);
+}
+
+// Gives the temporary file `fd` the owner, group and permission bits of `original`. The owner
+// first: chown clears set-user-ID and set-group-ID bits.
+bool copy_ownership(int fd, const struct stat& original) {
+    struct stat tmp;
+    if (::fstat(fd, &tmp) != 0) return false;
+    if ((tmp.st_uid != original.st_uid || tmp.st_gid != original.st_gid) &&
+        ::fchown(fd, original.st_uid, original.st_gid) != 0)
+        return false;
+    return ::fchmod(fd, original.st_mode & 07777) == 0;
+}
+
+// Flushes a directory's entries (the rename) to disk.
+bool sync_directory(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return false;
-    struct stat original;
-    bool ok = ::stat(path.c_str(), &original) == 0 && ::fchmod(fd, original.st_mode & 07777) == 0;
-    ok = ok && write_all(fd, content.data(), content.size()) && ::fsync(fd) == 0;
-    ok = (::close(fd) == 0) && ok;
-    if (ok) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
-    if (!ok) std::remove(tmp.c_str());
+    const bool ok = ::fsync(fd) == 0;
+    const int e = errno;
+    ::close(fd);
+    errno = e;
     return ok;
 }
 
-std::string serialize(const rapidjson::Document& doc, bool pretty) {
-    rapidjson::StringBuffer sb;
-    if (pretty) {
-        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-        w.SetIndent(' ', 2);
-        doc.Accept(w);
-    } else {
-        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-        doc.Accept(w);
+// Writes the document to a temporary file in DOC's directory with DOC's owner and mode, flushes
+// it to disk, renames it over DOC and flushes the directory: readers see the old document or the
+// new one, never a partial one, and after a crash the disk holds one of them. The temporary
+// name does not derive from DOC's, so it fits whatever DOC's name length.
+int replace_document(const locked_file& doc, const std::string& doc_path,
+                     const rapidjson::Document& value, bool pretty, bool bom) {
+    const std::string target = named("DOC", doc_path);
+    const std::string dir = directory_of(doc.path);
+    std::string tmp = (dir == "/" ? std::string() : dir) + "/.relpatch-XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0)
+        return io_error("cannot create a temporary file in " + dir + " to rewrite " + target);
+    std::string failed;
+    int error = 0;
+    const auto fail = [&](std::string what) {
+        failed = std::move(what);
+        error = errno;
+    };
+    if (!copy_ownership(fd, doc.st))
+        fail("cannot give the new " + target + " its owner (uid " + std::to_string(doc.st.st_uid) +
+             ", gid " + std::to_string(doc.st.st_gid) + ") and mode");
+    else if (!write_document(fd, value, pretty, bom) || ::fsync(fd) != 0)
+        fail("cannot write the new " + target + " to " + tmp);
+    if (::close(fd) != 0 && failed.empty()) fail("cannot write the new " + target + " to " + tmp);
+    if (failed.empty() && std::rename(tmp.c_str(), doc.path.c_str()) != 0)
+        fail("cannot replace " + target);
+    if (!failed.empty()) {
+        ::unlink(tmp.c_str());
+        errno = error;
+        return io_error(failed);
     }
-    return std::string(sb.GetString(), sb.GetSize()) + "\n";
+    if (!sync_directory(dir))
+        return io_error(target + " was replaced, but its directory could not be flushed to disk");
+    return 0;
+}
+
+// Explains why DOC could not be parsed, naming it DOC, with the byte offset in the file.
+int report_invalid_document(const relpatch::result& parsed, const std::string& doc_path,
+                            std::size_t max_depth) {
+    const std::string doc = named("DOC", doc_path);
+    const std::string at = " at byte " + std::to_string(parsed.offset());
+    switch (parsed.code()) {
+    case relpatch::errc::document_too_deep:
+        return fatal(doc + " nests deeper than " + std::to_string(max_depth) + " levels" + at +
+                      (max_depth == max_pretty_depth
+                           ? ", the most --pretty indents; leave out --pretty"
+                           : std::string()));
+    case relpatch::errc::invalid_encoding:
+        return fatal(doc + " is not valid UTF-8" + at);
+    case relpatch::errc::out_of_memory:
+        return fatal(doc + ": out of memory while parsing");
+    default:
+        const char* detail = parsed.detail();
+        return fatal(doc + " is not valid JSON" + at + (detail ? std::string(": ") + detail : ""));
+    }
 }
 
 void report_refusal(const relpatch::result& r) {
@@ -113,88 +377,87 @@ void report_refusal(const relpatch::result& r) {
     std::fprintf(stderr, "%s\n", sb.GetString());
 }
 
-template <class Policy>
-relpatch::result apply(rapidjson::Document& doc, const std::string& patch) {
-    return relpatch::apply_patch<Policy>(doc, patch);
+// True when `root` nests more than `limit` arrays and objects deep (`root` is at depth 1).
+// Iterative, and stops at the first value too deep.
+bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit) {
+    // Each open container with the index of its next child.
+    std::vector<std::pair<const rapidjson::Value*, rapidjson::SizeType>> open;
+    const auto enter = [&](const rapidjson::Value& v) {
+        if (v.IsArray() || v.IsObject()) open.emplace_back(&v, 0);
+        return open.size() > limit;
+    };
+    if (enter(root)) return true;
+    while (!open.empty()) {
+        const rapidjson::Value& v = *open.back().first;
+        const rapidjson::SizeType i = open.back().second++;
+        if (i == (v.IsArray() ? v.Size() : v.MemberCount())) {
+            open.pop_back();
+        } else if (enter(v.IsArray() ? v[i] : v.MemberBegin()[i].value)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+relpatch::result apply(const std::string& policy, rapidjson::Document& doc, std::string_view patch,
+                       const relpatch::limits& lim) {
+    if (policy == "rfc6902")
+        return relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, lim);
+    if (policy == "ordered-release")
+        return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, patch, lim);
+    return relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string policy = "release";
-    bool pretty = false;
-    bool in_place = false;
-    const char* paths[2] = {nullptr, nullptr};
-    int npaths = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::fputs(usage_text, stdout);
-            return 0;
-        } else if (arg == "--pretty") {
-            pretty = true;
-        } else if (arg == "--in-place") {
-            in_place = true;
-        } else if (arg == "--policy") {
-            if (++i == argc) return usage("--policy needs a value");
-            policy = argv[i];
-        } else if (arg.substr(0, 9) == "--policy=") {
-            policy = std::string(arg.substr(9));
-        } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-            return usage(("unknown option " + std::string(arg)).c_str());
-        } else {
-            if (npaths == 2) return usage("too many arguments");
-            paths[npaths++] = argv[i];
-        }
-    }
-    if (npaths != 2) return usage("DOC and PATCH are required");
-    if (policy != "release" && policy != "ordered-release" && policy != "rfc6902")
-        return usage(("unknown policy " + policy).c_str());
-    const std::string doc_path = paths[0];
-    const std::string patch_path = paths[1];
-    if (doc_path == "-" && patch_path == "-") return usage("DOC and PATCH cannot both be -");
-    if (in_place && doc_path == "-") return usage("--in-place needs a DOC file");
+    options opt;
+    if (const int status = parse_arguments(argc, argv, opt); status >= 0) return status;
 
-    std::string doc_text, patch_text;
-    if (!read_all(doc_path, doc_text)) {
-        std::fprintf(stderr, "relpatch: cannot read %s: %s\n", doc_path.c_str(), std::strerror(errno));
-        return exit_usage;
-    }
-    if (!read_all(patch_path, patch_text)) {
-        std::fprintf(stderr, "relpatch: cannot read %s: %s\n", patch_path.c_str(), std::strerror(errno));
-        return exit_usage;
+    // PATCH first: reading it (perhaps from a slow pipe) must not happen while DOC is locked.
+    std::string patch_text;
+    if (!read_path(opt.patch_path, patch_text))
+        return io_error("cannot read " + named("PATCH", opt.patch_path));
+    std::string_view patch(patch_text);
+    if (starts_with_bom(patch)) patch.remove_prefix(3);  // as parse_document does for DOC
+
+    locked_file locked;
+    std::string doc_text;
+    if (opt.in_place) {
+        if (const int status = lock_document(opt.doc_path, locked); status >= 0) return status;
+        if (!read_all(locked.fd, doc_text))
+            return io_error("cannot read " + named("DOC", opt.doc_path));
+    } else if (!read_path(opt.doc_path, doc_text)) {
+        return io_error("cannot read " + named("DOC", opt.doc_path));
     }
 
-    // Exact numbers, bounded depth, checked encoding: see relpatch::parse_document.
+    // Exact numbers, bounded depth, checked encoding, BOM skipped: see relpatch::parse_document.
+    relpatch::limits lim;
+    lim.max_document_depth = opt.pretty ? max_pretty_depth : max_document_depth;
     rapidjson::Document doc;
-    relpatch::limits doc_limits;
-    doc_limits.max_document_depth = max_document_depth;
-    const relpatch::result parsed = relpatch::parse_document(std::string_view(doc_text), doc, doc_limits);
-    if (!parsed) {
-        std::fprintf(stderr, "relpatch: %s is not a JSON document: %s\n", doc_path.c_str(),
-                     parsed.message().c_str());
-        return exit_usage;
-    }
+    const relpatch::result parsed = relpatch::parse_document(std::string_view(doc_text), doc, lim);
+    if (!parsed) return report_invalid_document(parsed, opt.doc_path, lim.max_document_depth);
+    const bool bom = starts_with_bom(doc_text);
+    std::string().swap(doc_text);  // the DOM holds copies of everything; give the memory back
 
-    const relpatch::result r = policy == "rfc6902"           ? apply<relpatch::rfc6902_policy>(doc, patch_text)
-                               : policy == "ordered-release" ? apply<relpatch::ordered_release_policy>(doc, patch_text)
-                                                             : apply<relpatch::release_policy>(doc, patch_text);
+    const relpatch::result r = apply(opt.policy, doc, patch, lim);
+    // The depth bound holds after the patch too (the size of --pretty output and the Writer's
+    // recursion depend on it). Checked here on the patched document, so that it does not depend
+    // on which operations the library's limits::max_document_depth covers; a walk of the DOM
+    // costs little next to writing it.
+    if (r && r.changed() && nests_deeper_than(doc, lim.max_document_depth)) {
+        report_refusal(relpatch::result(relpatch::errc::document_too_deep));
+        return exit_refused;
+    }
     if (!r) {
         report_refusal(r);
         return exit_refused;
     }
-
-    const std::string out = serialize(doc, pretty);
-    if (in_place) {
-        if (!replace_file(doc_path, out)) {
-            std::fprintf(stderr, "relpatch: cannot rewrite %s: %s\n", doc_path.c_str(), std::strerror(errno));
-            return exit_usage;
-        }
-        return 0;
+    if (opt.in_place) {
+        if (!r.changed()) return 0;  // nothing to write: DOC keeps its bytes, inode and mtime
+        return replace_document(locked, opt.doc_path, doc, opt.pretty, bom);
     }
-    if (!write_all(STDOUT_FILENO, out.data(), out.size())) {
-        std::fprintf(stderr, "relpatch: cannot write output: %s\n", std::strerror(errno));
-        return exit_usage;
-    }
+    if (!write_document(STDOUT_FILENO, doc, opt.pretty, bom))
+        return io_error("cannot write standard output");
     return 0;
 }
