@@ -12,9 +12,10 @@
 namespace relpatch {
 
 /// Everything relpatch can refuse. The values are std::error_code values: existing ones keep
-/// their numbers, new ones go at the end.
+/// their numbers, new ones go at the end. An errc converts to std::error_code (see
+/// make_error_code()); errc_name(), errc_message(), http_status() and family() read one table.
 enum class errc {
-    success = 0,
+    success = 0,  ///< no error: the patch was applied (or the document parsed)
 
     // The patch text or patch value is malformed: nothing about the document is needed to say so.
     invalid_json = 1,          ///< the patch text is not JSON
@@ -170,18 +171,31 @@ inline const errc_row* find_row(errc e) noexcept {
 }  // namespace detail
 
 /// The code's name as written in the enum ("path_not_found"), or "unknown_error".
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw. The string is static.
 inline const char* errc_name(errc e) noexcept {
     const detail::errc_row* row = detail::find_row(e);
     return row != nullptr ? row->name : "unknown_error";
 }
 
 /// A one-line English description of the code, or "unknown error".
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw. The string is static.
 inline const char* errc_message(errc e) noexcept {
     const detail::errc_row* row = detail::find_row(e);
     return row != nullptr ? row->message : "unknown error";
 }
 
-/// The HTTP status a server should answer with: 200 on success; see status_profile.
+/// The HTTP status a server should answer with: 200 on success, 500 for a value outside the
+/// enum; see status_profile.
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline int http_status(errc e, status_profile profile = status_profile::rfc5789) noexcept {
     const detail::errc_row* row = detail::find_row(e);
     if (row == nullptr) return 500;
@@ -190,7 +204,12 @@ inline int http_status(errc e, status_profile profile = status_profile::rfc5789)
     return row->status;
 }
 
-/// The family `e` belongs to (a value-initialized condition for success).
+/// The family `e` belongs to (a value-initialized condition for success, or a value outside the
+/// enum).
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline condition family(errc e) noexcept {
     const detail::errc_row* row = detail::find_row(e);
     return row != nullptr ? row->family : condition{};
@@ -222,23 +241,44 @@ public:
 
 }  // namespace detail
 
-/// One category object for the whole program (an inline function holding a function-local
-/// static), so error_code comparisons work across translation units.
+/// The category of relpatch::errc: one object for the whole program (an inline function holding
+/// a function-local static), so error_code comparisons work across translation units. Its
+/// name() is "relpatch", its message() errc_message(), and its default_error_condition() maps
+/// each code to its family(), so `ec == condition::over_limit` works.
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline const std::error_category& error_category() noexcept {
     static const detail::error_category_impl instance;
     return instance;
 }
 
-/// The category of relpatch::condition.
+/// The category of relpatch::condition ("relpatch.condition").
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline const std::error_category& condition_category() noexcept {
     static const detail::condition_category_impl instance;
     return instance;
 }
 
+/// `e` as a std::error_code in error_category(); found by argument-dependent lookup, so
+/// `std::error_code ec = errc::test_failed;` works.
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline std::error_code make_error_code(errc e) noexcept {
     return std::error_code(static_cast<int>(e), error_category());
 }
 
+/// `c` as a std::error_condition in condition_category(), for comparisons with error codes.
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw.
 inline std::error_condition make_error_condition(condition c) noexcept {
     return std::error_condition(static_cast<int>(c), condition_category());
 }
@@ -253,8 +293,10 @@ inline std::error_condition detail::error_category_impl::default_error_condition
 }  // namespace relpatch
 
 namespace std {
+/// Makes relpatch::errc implicitly convertible to std::error_code.
 template <>
 struct is_error_code_enum<relpatch::errc> : true_type {};
+/// Makes relpatch::condition comparable with std::error_code.
 template <>
 struct is_error_condition_enum<relpatch::condition> : true_type {};
 }  // namespace std

@@ -21,21 +21,31 @@ struct result_access;
 /// What apply_patch (and parse_document) report. It owns no heap memory: the failing pointer
 /// is kept as a truncated UTF-8 copy in a fixed buffer, so a result can be returned from the hot
 /// path for free. Only relpatch fills one in.
+///
+/// Members take constant time and never throw, except message() and append_json_string().
 class [[nodiscard]] result {
 public:
+    /// "No operation" (op_index()) and "no offset" (offset()).
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    /// The most bytes of the failing pointer kept for path().
     static constexpr std::size_t max_path_bytes = 120;
 
     /// Success. The path buffer is left uninitialized (path_size_ says how much of it is
     /// valid): a result is made on every call of the hot path.
     result() noexcept {}
+    /// A result carrying `code` and the index of the operation at fault (npos for none), with
+    /// no path, offset or detail: what a wrapper or a test can build itself.
     explicit result(errc code, std::size_t op_index = npos) noexcept
         : code_(code), op_index_(op_index) {}
 
     /// True when the patch was applied (or the document parsed).
     explicit operator bool() const noexcept { return code_ == errc::success; }
+    /// The error, or errc::success.
     errc code() const noexcept { return code_; }
+    /// code() as a std::error_code in error_category(); compares equal to its family
+    /// (`r.error_code() == condition::over_limit`).
     std::error_code error_code() const noexcept { return make_error_code(code_); }
+    /// relpatch::http_status() of code(): 200 on success.
     int http_status(status_profile profile = status_profile::rfc5789) const noexcept {
         return relpatch::http_status(code_, profile);
     }
@@ -43,6 +53,7 @@ public:
     /// Index of the failing operation, or npos when the failure is not one operation's (invalid
     /// JSON, a patch that is not an array, too many operations).
     std::size_t op_index() const noexcept { return op_index_; }
+    /// Whether op_index() names an operation.
     bool has_op_index() const noexcept { return op_index_ != npos; }
 
     /// Offset in code units of a syntax or encoding error in the patch text or document text,
@@ -59,6 +70,8 @@ public:
 
     /// The pointer the failure is about, as UTF-8 (possibly truncated, see path_truncated()).
     std::string_view path() const noexcept { return std::string_view(path_, path_size_); }
+    /// True when the pointer was longer than max_path_bytes and path() holds its start (cut at a
+    /// character boundary).
     bool path_truncated() const noexcept { return path_truncated_; }
     /// True when path() is the operation's "from" rather than its "path".
     bool path_is_from() const noexcept { return path_is_from_; }
@@ -68,6 +81,10 @@ public:
     /// `operation 0 (path "/phase/0/complete"): path not allowed by policy: did you mean ...`.
     /// The path is written as a JSON string (quotes, backslashes and control characters
     /// escaped), so it cannot be confused with the rest of the message or forge a log line.
+    /// @par Complexity
+    /// Linear in the size of path().
+    /// @par Exception Safety
+    /// Strong: throws std::bad_alloc when memory runs out.
     std::string message() const {
         std::string out;
         out.reserve(64 + 6 * path_size_);
@@ -94,7 +111,13 @@ public:
         return out;
     }
 
-    /// Appends `text` (UTF-8) to `out` as a JSON string literal, quotes included.
+    /// Appends `text` (UTF-8) to `out` as a JSON string literal, quotes included: `"` and `\`
+    /// are escaped with a backslash, control characters and DEL as `\u00XX`; other bytes are
+    /// copied as they are.
+    /// @par Complexity
+    /// Linear in the size of `text`.
+    /// @par Exception Safety
+    /// Basic: throws std::bad_alloc when memory runs out, leaving part of the literal in `out`.
     static void append_json_string(std::string& out, std::string_view text) {
         static const char hex[] = "0123456789abcdef";
         out += '"';
@@ -160,6 +183,10 @@ private:
 /// The body a server sends with a refusal: under status_profile::release_api the release API's
 /// own `{"code":"invalid_request","message":"..."}`; otherwise
 /// `{"code":"<errc name>","message":"...","op":N|null,"status":S}`.
+/// @par Complexity
+/// Linear in the size of the message.
+/// @par Exception Safety
+/// Strong: throws std::bad_alloc when memory runs out.
 inline std::string error_body(const result& r, status_profile profile = status_profile::rfc5789) {
     std::string out = "{\"code\":";
     if (profile == status_profile::release_api)
