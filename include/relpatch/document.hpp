@@ -32,8 +32,9 @@ namespace relpatch {
 /// @par Complexity
 /// Linear in the size of the text; no recursion.
 /// @par Exception Safety
-/// No-throw. Memory exhaustion inside RapidJSON's allocators terminates, as in any noexcept
-/// function.
+/// No-throw. relpatch's own buffers report `out_of_memory`; inside RapidJSON, exhausted memory is
+/// not recoverable (RapidJSON does not check for a null allocation, and an allocator that
+/// throws terminates the program, the function being noexcept).
 template <class Encoding, class Allocator, class StackAllocator>
 [[nodiscard]] inline result parse_document(
     std::basic_string_view<typename Encoding::Ch> text,
