@@ -13,7 +13,14 @@
 namespace relpatch {
 
 /// The six RFC 6902 operations.
-enum class op_type { add, remove, replace, move, copy, test };
+enum class op_type {
+    add,      ///< section 4.1: insert a member or element, or replace an existing member's value
+    remove,   ///< section 4.2: remove an existing member or element
+    replace,  ///< section 4.3: replace an existing value
+    move,     ///< section 4.4: remove from "from", then add at "path"
+    copy,     ///< section 4.5: add a copy of the value at "from" at "path"
+    test      ///< section 4.6: check that the value at "path" equals "value"
+};
 
 namespace detail {
 
@@ -49,40 +56,61 @@ inline const op_row& row_of(op_type op) noexcept { return op_table[static_cast<s
 }  // namespace detail
 
 /// The op's name as the patch spells it ("add"), or "?" for a value outside the enum.
+/// @par Complexity
+/// Constant.
+/// @par Exception Safety
+/// No-throw. The string is static.
 inline const char* op_name(op_type op) noexcept {
     const auto i = static_cast<std::size_t>(op);
     return i < detail::op_count ? detail::op_table[i].name : "?";
 }
 
 /// One operation of a patch that decoded cleanly. `from` is set only for move and copy, `value`
-/// only for add, replace and test. Pointers and the value live in storage the engine owns for
-/// the duration of the call (a private copy of the patch), never in the document.
+/// only for add, replace and test. Pointers and the value live in the patch (the caller's
+/// text, relpatch's private copy of the patch, or a prepared patch), never in the document: a
+/// policy may read them during the call, and keep nothing.
 template <class ValueType>
 struct basic_operation {
+    /// Which operation.
     op_type op = op_type::test;
+    /// The "path" member: where the operation writes (or, for test, reads).
     basic_pointer<ValueType> path;
+    /// The "from" member of move and copy (what they read); the root pointer otherwise.
     basic_pointer<ValueType> from;
+    /// The "value" member of add, replace and test; null otherwise.
     const ValueType* value = nullptr;
 
+    /// Whether `op` reads a "from" (move, copy). Constant time, no-throw.
     bool has_from() const noexcept { return detail::row_of(op).needs_from; }
+    /// Whether `op` carries a "value" (add, replace, test). Constant time, no-throw.
     bool has_value() const noexcept { return detail::row_of(op).needs_value; }
 };
 
-/// The operations of a patch, decoded once: a plain span over contiguous storage.
+/// The operations of a patch, decoded once: a plain span over contiguous storage, in patch
+/// order. It owns nothing. Every member takes constant time and never throws.
 template <class ValueType>
 class basic_patch_view {
 public:
+    /// The element type.
     using operation = basic_operation<ValueType>;
 
+    /// An empty view.
     constexpr basic_patch_view() noexcept = default;
+    /// Views the `size` operations at `data`.
     constexpr basic_patch_view(const operation* data, std::size_t size) noexcept
         : data_(data), size_(size) {}
 
+    /// The first operation (null for a default-constructed view).
     const operation* data() const noexcept { return data_; }
+    /// The number of operations.
     std::size_t size() const noexcept { return size_; }
+    /// Whether the patch has no operation (`[]`).
     bool empty() const noexcept { return size_ == 0; }
+    /// Iteration in patch order.
     const operation* begin() const noexcept { return data_; }
+    /// The end of the iteration.
     const operation* end() const noexcept { return data_ + size_; }
+    /// Operation `i`. Precondition: `i < size()`.
     const operation& operator[](std::size_t i) const noexcept { return data_[i]; }
 
 private:
