@@ -45,11 +45,13 @@
 
 namespace relpatch {
 
-/// A policy's answer about one operation.
+/// A policy's answer about one operation. Every member is constexpr, takes constant time and
+/// never throws.
 class verdict {
 public:
     /// Accepts.
     constexpr verdict() noexcept = default;
+    /// Accepts (the same as verdict()).
     static constexpr verdict accept() noexcept { return verdict(); }
     /// Refuses, about the operation's "path"; `why` is a static sentence for result::message().
     static constexpr verdict refuse(errc code, const char* why = nullptr) noexcept {
@@ -60,9 +62,13 @@ public:
         return verdict(code, why, true);
     }
 
+    /// True when the operation is accepted.
     explicit constexpr operator bool() const noexcept { return code_ == errc::success; }
+    /// The errc the refusal reports (errc::success when accepted).
     constexpr errc code() const noexcept { return code_; }
+    /// The refusal's static sentence (result::detail()), or nullptr.
     constexpr const char* detail() const noexcept { return detail_; }
+    /// Whether the refusal is about the operation's "from" rather than its "path".
     constexpr bool at_from() const noexcept { return at_from_; }
 
 private:
@@ -75,11 +81,15 @@ private:
 };
 
 /// A policy's answer about a whole patch (check_patch): which operation, if any, is at fault.
+/// Every member is constexpr, takes constant time and never throws.
 class patch_verdict {
 public:
+    /// "No operation": the refusal is about the patch as a whole.
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+    /// Accepts.
     constexpr patch_verdict() noexcept = default;
+    /// Accepts (the same as patch_verdict()).
     static constexpr patch_verdict accept() noexcept { return patch_verdict(); }
     /// Refuses because of operation `op_index`, about its "path".
     static constexpr patch_verdict refuse(errc code, std::size_t op_index,
@@ -96,10 +106,16 @@ public:
         return patch_verdict(code, npos, why, false);
     }
 
+    /// True when the patch is accepted.
     explicit constexpr operator bool() const noexcept { return code_ == errc::success; }
+    /// The errc the refusal reports (errc::success when accepted).
     constexpr errc code() const noexcept { return code_; }
+    /// The refusal's static sentence (result::detail()), or nullptr.
     constexpr const char* detail() const noexcept { return detail_; }
+    /// Whether the refusal is about the operation's "from" rather than its "path".
     constexpr bool at_from() const noexcept { return at_from_; }
+    /// The operation at fault, or npos. apply_patch reports an index past the end of the patch
+    /// as npos.
     constexpr std::size_t op_index() const noexcept { return op_index_; }
 
 private:
@@ -114,11 +130,13 @@ private:
 
 /// Defaults for the policy concept: derive from it and write check().
 struct policy_base {
+    /// Patches must be bare arrays of operations.
     static constexpr bool accepts_envelope = false;
 };
 
 /// Every RFC 6902 operation, anywhere in the document.
 struct rfc6902_policy : policy_base {
+    /// Accepts every operation. Constant time, no-throw.
     template <class Value>
     static verdict check(const basic_operation<Value>&, const Value&) noexcept {
         return verdict::accept();
@@ -217,11 +235,22 @@ inline std::size_t phase_index(const basic_operation<Value>& op) noexcept {
 
 }  // namespace detail
 
-/// The release API: only {"op":"replace","path":"/phases/N/complete","value":<bool>} on an
+/// The release API: only `{"op":"replace","path":"/phases/N/complete","value":<bool>}` on an
 /// existing phase whose "complete" is a boolean. Also accepts {"comment", "patch"} envelopes.
 struct release_policy {
+    /// The patch may also be `{"comment": "...", "patch": [...]}`.
     static constexpr bool accepts_envelope = true;
 
+    /// Accepts a "replace" of /phases/N/complete with a boolean, N a canonical index of an
+    /// existing phase that is an object whose "complete" is a boolean. Refuses, in this order,
+    /// with op_not_allowed (another op), path_not_allowed (another path; "/phase/N/complete"
+    /// gets a hint), value_type_not_allowed (a value that is not a boolean), path_not_found,
+    /// invalid_index or index_out_of_range (no such phase, or no "complete"), and
+    /// target_type_not_allowed (a "complete" that is not a boolean).
+    /// @par Complexity
+    /// Linear in the path's length plus the members of the document and of the phase.
+    /// @par Exception Safety
+    /// No-throw.
     template <class Value>
     static verdict check(const basic_operation<Value>& op, const Value& document) noexcept {
         detail::release_lookup<Value> found;
@@ -234,9 +263,14 @@ struct release_policy {
 /// incomplete after the patch. A phase whose "complete" is missing or not a boolean counts as
 /// incomplete.
 struct ordered_release_policy : release_policy {
+    /// Refuses with phase_order_violation, naming the first operation whose phase would be out
+    /// of order.
     /// @par Complexity
     /// O(phases + ops log ops): the operations are sorted by phase once, then the phases are
     /// walked from each end until the first incomplete and the last complete one.
+    /// @par Exception Safety
+    /// No-throw. Past 16 operations it allocates; when memory runs out it refuses the patch
+    /// with out_of_memory.
     template <class Value>
     static patch_verdict check_patch(const basic_patch_view<Value>& patch,
                                      const Value& document) noexcept {
@@ -351,7 +385,9 @@ struct has_envelope_flag<P, std::enable_if_t<std::is_same<decltype(P::accepts_en
 
 }  // namespace detail
 
-/// Whether P is a policy for documents of value type V.
+/// Whether P is a policy for documents of value type V: it has `static constexpr bool
+/// accepts_envelope` and a check() returning verdict for a basic_operation<V>. (apply_patch also
+/// rejects a check_patch with the wrong signature.)
 template <class P, class V>
 struct is_policy : std::integral_constant<bool, detail::has_envelope_flag<P>::value &&
                                                     detail::has_check<P, V>::value> {};
