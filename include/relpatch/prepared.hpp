@@ -26,15 +26,25 @@
 
 namespace relpatch {
 
+/// A patch parsed and decoded once by prepare(), then checked against `Policy` and applied to
+/// any number of documents of value type `ValueType` by apply(), each time as apply_patch would.
+/// Movable, not copyable (the decoded operations point into the patch it owns). apply() is const
+/// and changes nothing in the prepared patch: threads may share one, each applying it to its
+/// own document.
 template <class Policy = release_policy, class ValueType = RAPIDJSON_NAMESPACE::Value>
 class basic_prepared_patch {
 public:
+    /// The documents' value type.
     using value_type = ValueType;
+    /// A code unit of the patch text.
     using Ch = typename ValueType::Ch;
+    /// The document type the patch is parsed into and owned as.
     using document_type = RAPIDJSON_NAMESPACE::GenericDocument<typename ValueType::EncodingType,
                                                                typename ValueType::AllocatorType>;
 
+    /// An empty prepared patch, which apply() refuses.
     basic_prepared_patch() = default;
+    /// Takes `other`'s patch, leaving `other` empty. Constant time, no-throw.
     basic_prepared_patch(basic_prepared_patch&& other) noexcept { swap(other); }
     /// A prepared patch moved into itself is left empty (and refuses to apply).
     basic_prepared_patch& operator=(basic_prepared_patch&& other) noexcept {
@@ -49,7 +59,14 @@ public:
 
     /// Parses `patch_text` and checks that every operation is well formed (the checks that need
     /// no document). On error `out` is left empty and the result says why, as apply_patch would.
-    /// `patch_text` may view `out`'s own comment: it is read before `out` changes.
+    /// `patch_text` may view `out`'s own comment: it is read before `out` changes. `lim` is kept
+    /// for every apply().
+    /// @par Complexity
+    /// Linear in the size of the patch text.
+    /// @par Exception Safety
+    /// No-throw, but not against exhausted memory: the DOM, the operation list and the comment
+    /// are allocated with `new`, whose std::bad_alloc terminates the program (the function is
+    /// noexcept).
     static result prepare(std::basic_string_view<Ch> patch_text, basic_prepared_patch& out,
                           const limits& lim = limits()) noexcept {
         static_assert(detail::check_policy<Policy, ValueType>());
@@ -60,13 +77,21 @@ public:
         return r;
     }
 
+    /// Whether there is no prepared patch (default-constructed, moved from, or a failed
+    /// prepare()).
     bool empty() const noexcept { return dom_ == nullptr; }
+    /// The number of operations.
     std::size_t size() const noexcept { return ops_.size(); }
     /// The envelope's comment, or empty.
     const std::basic_string<Ch>& comment() const noexcept { return comment_; }
 
     /// Checks the operations against `policy` on `doc` and applies them atomically, exactly as
-    /// apply_patch does. `alloc` is the allocator of `doc`'s document.
+    /// apply_patch does, with the limits given to prepare(). `alloc` is the allocator of `doc`'s
+    /// document. An empty prepared patch is refused with patch_not_array.
+    /// @par Complexity
+    /// What applying the operations costs (see apply_patch); nothing is parsed again.
+    /// @par Exception Safety
+    /// No-throw, as apply_patch.
     result apply(ValueType& doc, typename ValueType::AllocatorType& alloc,
                  const Policy& policy = Policy()) const noexcept {
         if (empty()) {
@@ -77,6 +102,7 @@ public:
         return detail::check_and_apply(doc, basic_patch_view<ValueType>(ops_.data(), ops_.size()),
                                        alloc, limits_, policy);
     }
+    /// apply() on a whole document, with its own allocator.
     template <class StackAllocator>
     result apply(RAPIDJSON_NAMESPACE::GenericDocument<typename ValueType::EncodingType,
                                                       typename ValueType::AllocatorType,
@@ -117,6 +143,7 @@ private:
     limits limits_;
 };
 
+/// A prepared patch for rapidjson::Document.
 template <class Policy = release_policy>
 using prepared_patch = basic_prepared_patch<Policy, RAPIDJSON_NAMESPACE::Value>;
 
