@@ -7,6 +7,9 @@
 #   CXX=clang++ CXXFLAGS="-fsanitize=address,undefined -g -O1" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/relpatch-fuzz bash fuzz/build.sh
 
+# `bash fuzz/build.sh` ignores the options on the shebang line: set them here.
+set -euo pipefail
+
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CXX=${CXX:-clang++}
 CXXFLAGS=${CXXFLAGS:-}

@@ -52,11 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rapidjson::Document tests(rapidjson::kArrayType);
     add_test(tests, "", doc);
     if (doc.IsObject()) {
-        const auto members = relpatch::detail::members(doc);
+        const auto members = relpatch_fuzz::members(doc);
         for (auto m = members.begin(); m != members.end(); ++m) {
             bool first = true;  // a pointer names the first of duplicate members
             for (auto n = members.begin(); n != m; ++n)
-                if (relpatch::detail::strings_equal(m->name, n->name)) first = false;
+                if (relpatch_fuzz::same_string(m->name, n->name)) first = false;
             if (first)
                 add_test(tests, "/" + relpatch_fuzz::escape_token(m->name.GetString(), m->name.GetStringLength()),
                          m->value);
