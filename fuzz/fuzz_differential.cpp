@@ -21,10 +21,13 @@
 // patch that relpatch refuses for a limit never makes nlohmann build a huge document.
 
 #include "fuzz_common.hpp"
+#include "fuzz_mutator.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <string>
+
+RELPATCH_FUZZ_MUTATOR(false, false, false)
 
 namespace {
 

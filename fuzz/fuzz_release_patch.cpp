@@ -4,6 +4,9 @@
 // flipped, and applying it again succeeds without changing anything.
 
 #include "fuzz_common.hpp"
+#include "fuzz_mutator.hpp"
+
+RELPATCH_FUZZ_MUTATOR(false, false, true)
 
 namespace {
 
@@ -26,6 +29,7 @@ void check(std::string_view patch, const rapidjson::Document& original) {
     doc.CopyFrom(original, doc.GetAllocator());
     const std::string before = relpatch_fuzz::serialize(doc);
     const relpatch::result r = relpatch::apply_patch<Policy>(doc, patch);
+    relpatch_fuzz::stats::get().outcome(r);
     const std::string after = relpatch_fuzz::serialize(doc);
     (void)r.message();
     if (!r) {
@@ -49,6 +53,7 @@ void check(std::string_view patch, const rapidjson::Document& original) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    relpatch_fuzz::stats::get().input();
     const relpatch_fuzz::split_input in = relpatch_fuzz::split(data, size);
     rapidjson::Document original;
     if (!relpatch_fuzz::parse_document(in.document, original)) {

@@ -4,8 +4,11 @@
 // result (the whole document, and each member or element) succeeds on the result.
 
 #include "fuzz_common.hpp"
+#include "fuzz_mutator.hpp"
 
 #include <string>
+
+RELPATCH_FUZZ_MUTATOR(false, false, false)
 
 namespace {
 
@@ -21,6 +24,7 @@ void add_test(rapidjson::Document& patch, const std::string& path, const rapidjs
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    relpatch_fuzz::stats::get().input();
     const relpatch_fuzz::split_input in = relpatch_fuzz::split(data, size);
     rapidjson::Document doc;
     if (!relpatch_fuzz::parse_document(in.document, doc)) doc.SetObject();
@@ -30,12 +34,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     relpatch::limits lim;
     lim.max_added_bytes = 1 << 20;  // keep runs fast; the limit path is exercised all the same
+    lim.max_work = 1 << 20;
     const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, in.patch, lim);
+    relpatch_fuzz::stats::get().outcome(r);
     (void)r.message();
 
     // The parsed-patch entry point must agree (when the text is JSON that the scan accepts).
     rapidjson::Document patch_dom;
-    if (relpatch_fuzz::parse_document(in.patch, patch_dom, lim.max_depth)) {
+    const bool parsed = relpatch_fuzz::parse_document(in.patch, patch_dom, lim.max_depth);
+    if (parsed) {
         const relpatch::result r2 = relpatch::apply_patch<relpatch::rfc6902_policy>(
             doc2, patch_dom, doc2.GetAllocator(), lim);
         FUZZ_CHECK(r2.code() == r.code());
