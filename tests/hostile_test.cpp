@@ -461,6 +461,24 @@ TEST(Hostile, RefusedPatchesDoNotAccumulateMemory) {
     EXPECT_EQ(serialize(doc), before);
 }
 
+// A staged patch (values in a scratch allocator until the patch is known to succeed) that grows a
+// container it created itself, on a document whose pool has never allocated: RapidJSON 1.1.0's
+// MemoryPoolAllocator::Realloc reads a null chunk there. Found by the inverse property test.
+TEST(Hostile, StagedPatchGrowsContainersItCreated) {
+    for (const char* text : {"{}", "[]", "false"}) {
+        rapidjson::Document doc = parse_exact(text);
+        ASSERT_EQ(doc.GetAllocator().Capacity(), 0u) << text;
+        std::string sixteen = "[";
+        for (int i = 0; i < 16; ++i) sixteen += i ? ",1" : "1";
+        sixteen += "]";
+        const std::string patch = R"([{"op":"add","path":"","value":{"a":)" + sixteen +
+                                  R"(}},{"op":"add","path":"/a/-","value":2},{"op":"add","path":"/b","value":{}}])";
+        const relpatch::result r = run_patch(doc, patch);
+        ASSERT_TRUE(r) << r.message();
+        EXPECT_EQ(doc["a"].Size(), 17u);
+    }
+}
+
 // 11. Numbers in patches are exact, and "test" compares them with exactly parsed documents.
 TEST(Hostile, PatchNumbersAreExact) {
     rapidjson::Document doc = parse_exact(R"({"x":10928588.983213553,"big":18446744073709551616})");

@@ -37,6 +37,16 @@ namespace relpatch {
 /// Numbers in the patch are read exactly (see parse_document); parse documents with
 /// parse_document too, so that "test" compares like with like.
 ///
+/// When `inverse` is not null and the patch applies, it receives the inverse patch: an array of
+/// operations that, applied to the patched document with rfc6902_policy, gives back the original
+/// (RFC 6902 equality; byte for byte except that a removed or moved member comes back last in
+/// its object, and that documents with duplicate member names cannot be restored), and whose
+/// paths are exactly the locations the patch changed. A patch of scalar replaces (every release
+/// patch) gets one replace per location whose value really changed, so the inverse of a release
+/// patch is itself a release patch, naming exactly the phases that changed. The inverse is a
+/// patch like any other: if it would exceed `lim.max_patch_bytes` the patch is refused with
+/// patch_too_large and the document is unchanged.
+///
 /// @par Complexity
 /// Linear in the patch text, plus for each operation the cost of resolving its pointers (linear
 /// in the members of each object on the way) and of the values it copies, compares or shifts;
@@ -50,7 +60,9 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
 [[nodiscard]] inline result apply_patch(
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
     std::basic_string_view<typename Encoding::Ch> patch_text, const Policy& policy,
-    const limits& lim = limits(), std::basic_string<typename Encoding::Ch>* comment = nullptr) noexcept {
+    const limits& lim = limits(), std::basic_string<typename Encoding::Ch>* comment = nullptr,
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
+        nullptr) noexcept {
     using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
     static_assert(detail::check_policy<Policy, V>());
     constexpr detail::text_encoding enc = detail::encoding_of<Encoding>::value;
@@ -67,7 +79,7 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
             detail::decode_fast<V>(scanned, count, lim, storage))
             return detail::check_and_apply(static_cast<V&>(doc),
                                            basic_patch_view<V>(storage.ops(), count),
-                                           doc.GetAllocator(), lim, policy);
+                                           doc.GetAllocator(), lim, policy, inverse);
     }
 
     detail::patch_allocator<Allocator> storage;
@@ -84,7 +96,7 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
     r = detail::decode_operations(*env.operations, lim, ops);
     if (!r) return r;
     return detail::check_and_apply(static_cast<V&>(doc), basic_patch_view<V>(ops.data(), ops.size()),
-                                   doc.GetAllocator(), lim, policy);
+                                   doc.GetAllocator(), lim, policy, inverse);
 }
 
 /// The same with the policy given as a type (default-constructed): `apply_patch(doc, text)`
@@ -93,8 +105,10 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
 [[nodiscard]] inline result apply_patch(
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
     std::basic_string_view<typename Encoding::Ch> patch_text, const limits& lim = limits(),
-    std::basic_string<typename Encoding::Ch>* comment = nullptr) noexcept {
-    return apply_patch(doc, patch_text, Policy{}, lim, comment);
+    std::basic_string<typename Encoding::Ch>* comment = nullptr,
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
+        nullptr) noexcept {
+    return apply_patch(doc, patch_text, Policy{}, lim, comment, inverse);
 }
 
 /// Applies `patch`, a patch already parsed into a value of `doc`'s type, to `doc`, whose
@@ -114,7 +128,8 @@ template <class Policy, class Encoding, class Allocator,
     RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& patch, Allocator& alloc,
     const Policy& policy, const limits& lim = limits(),
-    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr) noexcept {
+    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
     using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
     static_assert(detail::check_policy<Policy, V>());
     if (comment != nullptr) *comment = nullptr;
@@ -145,7 +160,7 @@ template <class Policy, class Encoding, class Allocator,
     r = detail::decode_operations(*env.operations, lim, ops);
     if (!r) return r;
     return detail::check_and_apply(doc, basic_patch_view<V>(ops.data(), ops.size()), alloc, lim,
-                                   policy);
+                                   policy, inverse);
 }
 
 /// The same with the policy given as a type.
@@ -154,8 +169,9 @@ template <class Policy = release_policy, class Encoding, class Allocator>
     RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& patch, Allocator& alloc,
     const limits& lim = limits(),
-    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr) noexcept {
-    return apply_patch(doc, patch, alloc, Policy{}, lim, comment);
+    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
+    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
+    return apply_patch(doc, patch, alloc, Policy{}, lim, comment, inverse);
 }
 
 }  // namespace relpatch

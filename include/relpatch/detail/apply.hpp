@@ -56,13 +56,16 @@ inline bool creates_values(const basic_operation<V>& op) noexcept {
 
 // Applies every operation with an engine whose new values live in `value_alloc`. With
 // `commit`, keeps the result; otherwise rolls it back (a trial run).
-template <class V, class Allocator>
+// With `inverse` (a document, or void for none), also writes the inverse patch into it.
+template <class V, class Allocator, class Inverse = void>
 inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
                          Allocator& value_alloc, const limits& lim, work_meter& work,
-                         const V* const* targets, bool commit) noexcept {
+                         const V* const* targets, bool commit,
+                         Inverse* inverse = nullptr) noexcept {
     engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work);
     if (!eng.reserve(ops)) return failure<V>(errc::out_of_memory, result::npos,
                                              "out of memory for the undo log");
+    if (inverse != nullptr) eng.record_inverse();
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const basic_operation<V>& op = ops[i];
         bool at_from = false;
@@ -71,16 +74,25 @@ inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
         if (e != errc::success)  // the engine's destructor rolls back
             return failure<V>(e, i, nullptr, at_from ? &op.from : &op.path, at_from);
     }
+    if constexpr (!std::is_void<Inverse>::value) {
+        if (inverse != nullptr) {
+            const errc e = eng.invert(*inverse, lim.max_patch_bytes);
+            if (e != errc::success)
+                return failure<V>(e, result::npos, "the inverse patch cannot be built");
+        }
+    }
     result r;
     result_access::changed(r, eng.changed());
     if (commit) eng.commit();
     return r;
 }
 
-// Checks decoded operations against the policy, then applies them atomically.
-template <class V, class Allocator, class Policy>
+// Checks decoded operations against the policy, then applies them atomically; with `inverse`,
+// also writes the inverse patch into it.
+template <class V, class Allocator, class Policy, class Inverse = void>
 inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
-                              const limits& lim, const Policy& policy) noexcept {
+                              const limits& lim, const Policy& policy,
+                              Inverse* inverse = nullptr) noexcept {
     constexpr std::size_t none = result::npos;
     work_meter work(lim.max_work);
     const V* targets[inline_ops] = {};  // the release policies' lookups
@@ -119,10 +131,12 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
             const result trial =
                 run_engine<V, Allocator>(doc, ops, alloc, scratch, lim, trial_work, nullptr, false);
             if (!trial) return trial;
-            return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, nullptr, true);
+            return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, nullptr, true,
+                                            inverse);
         }
     }
-    return run_engine(doc, ops, alloc, alloc, lim, work, stage ? nullptr : targets, true);
+    return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, stage ? nullptr : targets,
+                                    true, inverse);
 }
 
 }  // namespace detail

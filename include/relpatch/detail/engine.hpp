@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 
 namespace relpatch {
@@ -41,9 +42,10 @@ struct undo_entry {
         : kind(k), path(p), position(pos) {}
     undo_entry(undo_entry&& other) noexcept
         : kind(other.kind), path(other.path), position(other.position),
-          slot(other.slot), value_in_carry(other.value_in_carry) {
+          slot(other.slot), value_in_carry(other.value_in_carry), has_moved(other.has_moved) {
         name.Swap(other.name);
         value.Swap(other.value);
+        moved.Swap(other.moved);
     }
     undo_entry(const undo_entry&) = delete;
     undo_entry& operator=(const undo_entry&) = delete;
@@ -57,6 +59,8 @@ struct undo_entry {
     bool value_in_carry = false;  // a move's removed value travelled on to its add
     V name;
     V value;
+    V moved;  // a copy of what a move put in an ancestor's place, for the inverse
+    bool has_moved = false;
 };
 
 template <class V, class Allocator>
@@ -129,6 +133,10 @@ public:
         return same ? errc::success : errc::test_failed;
     }
 
+    // Keeps what invert() needs that the undo log alone does not hold (the value a move puts
+    // at the root). Call before the first apply().
+    void record_inverse() noexcept { record_inverse_ = true; }
+
     // Keeps what was applied: the destructor will not roll it back.
     void commit() noexcept { committed_ = true; }
 
@@ -147,36 +155,156 @@ public:
     // flag and setting it back is no change); otherwise each operation counts on its own.
     bool changed() const noexcept {
         if (!changed_) return false;
-        // First the kinds and old values: a container replaced or moved may have moved the
-        // slots of other entries, which are read only once that is ruled out.
-        for (std::size_t i = 0; i < log_.size(); ++i) {
-            const entry& e = log_[i];
-            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
-                return true;
-        }
-        for (std::size_t i = 0; i < log_.size(); ++i)
-            if (log_[i].slot->IsObject() || log_[i].slot->IsArray()) return true;
-        // Group the entries by location (sorted by path, then by order): the first entry of a
-        // location holds its original value, the slot its final one. O(n log n).
-        small_vector<std::uint32_t, inline_ops> order;
-        if (!order.reserve(log_.size())) return true;
-        for (std::size_t i = 0; i < log_.size(); ++i)
-            order.emplace_back(static_cast<std::uint32_t>(i));
-        std::sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) noexcept {
-            const auto x = log_[a].path.text();
-            const auto y = log_[b].path.text();
-            return x != y ? x < y : a < b;
-        });
-        for (std::size_t k = 0; k < order.size(); ++k) {
-            if (k > 0 && log_[order[k - 1]].path == log_[order[k]].path) continue;
-            const entry& e = log_[order[k]];
+        if (!net_effect_applies()) return true;
+        bool differs = false;
+        const bool ok = for_each_location([&](const entry& e) noexcept {
             // Only scalars were replaced, so no container moved and the slots are still valid.
-            if (!scalars_identical(*e.slot, e.value)) return true;
+            differs = differs || !scalars_identical(*e.slot, e.value);
+        });
+        return !ok || differs;
+    }
+
+    // Writes into `out` (a document, which owns its allocator) the patch that undoes what was
+    // applied: applied to the patched document it gives back the original, and its paths are
+    // exactly the locations the patch changed. Built from the undo log, newest first; a patch
+    // of scalar replaces gets one replace per location whose value really changed (so the
+    // release policies' inverse holds only release operations, one per phase that changed).
+    // The copies of displaced values are bounded by max_patch_bytes (the inverse is a patch
+    // like any other) and charged to the work budget. Call after the last apply(), before
+    // commit(). Errors: patch_too_large, work_limit_exceeded, out_of_memory.
+    template <class Document>
+    errc invert(Document& out, std::size_t max_bytes) noexcept {
+        using Ch = typename V::Ch;
+        using OutValue = typename Document::ValueType;
+        using string = std::basic_string<Ch>;
+        auto& a = out.GetAllocator();
+        out.SetArray();
+        std::size_t bytes_left = max_bytes;
+        const auto text = [&](const string& s) noexcept {
+            return OutValue(s.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(s.size()), a);
+        };
+        const auto ascii = [&](const char* word) noexcept {
+            string s;
+            while (*word != 0) s += static_cast<Ch>(*word++);
+            return s;
+        };
+        const auto emit = [&](const char* op, const string& path, const string* from,
+                              const V* value) noexcept -> errc {
+            OutValue entry(RAPIDJSON_NAMESPACE::kObjectType);
+            entry.AddMember(text(ascii("op")), text(ascii(op)), a);
+            if (from != nullptr) entry.AddMember(text(ascii("from")), text(*from), a);
+            entry.AddMember(text(ascii("path")), text(path), a);
+            if (value != nullptr) {
+                value_size size;
+                errc e = measure(*value, hard_max_depth, bytes_left, work_, size);
+                if (e == errc::growth_limit_exceeded || e == errc::nesting_too_deep)
+                    e = errc::patch_too_large;
+                if (e != errc::success) return e;
+                bytes_left -= size.bytes;
+                OutValue copy;
+                e = deep_copy(copy, *value, a);
+                if (e != errc::success) return e;
+                entry.AddMember(text(ascii("value")), copy, a);
+            }
+            out.PushBack(entry, a);
+            return errc::success;
+        };
+        // The location an entry wrote, with "-" and indices resolved to the index used.
+        const auto where = [&](const entry& e) noexcept {
+            if (e.kind != entry::element_inserted && e.kind != entry::element_removed)
+                return string(e.path.text());
+            string s(e.path.parent().text());
+            s += Ch('/');
+            const std::string digits = std::to_string(e.position);
+            for (const char c : digits) s += static_cast<Ch>(c);
+            return s;
+        };
+
+        if (net_effect_applies()) {
+            // One replace per location whose final value differs, in the order first written.
+            errc r = errc::success;
+            if (!for_each_location([&](const entry& e) noexcept {
+                    if (r == errc::success && !scalars_identical(*e.slot, e.value))
+                        r = emit("replace", where(e), nullptr, &e.value);
+                }))
+                return errc::out_of_memory;
+            return r;
         }
-        return false;
+        for (std::size_t i = log_.size(); i-- > 0;) {
+            const entry& e = log_[i];
+            errc r = errc::success;
+            if (i > 0 && log_[i - 1].value_in_carry) {
+                // The add of a move: move the value back, then restore what it replaced.
+                const entry& removal = log_[i - 1];
+                if (e.has_moved) {
+                    // Take the moved value out of the ancestor's place (restoring what was
+                    // there), then add the kept copy back where it came from.
+                    const bool replaced =
+                        e.kind == entry::value_replaced || e.kind == entry::root_replaced;
+                    r = replaced ? emit("replace", where(e), nullptr, &e.value)
+                                 : emit("remove", where(e), nullptr, nullptr);
+                    if (r == errc::success) r = emit("add", where(removal), nullptr, &e.moved);
+                } else {
+                    const string back = where(removal);
+                    const string from = e.kind == entry::value_replaced ? string(e.path.text())
+                                                                        : where(e);
+                    r = emit("move", back, &from, nullptr);
+                    if (r == errc::success && e.kind == entry::value_replaced)
+                        r = emit("add", from, nullptr, &e.value);
+                }
+                --i;
+            } else {
+                switch (e.kind) {
+                case entry::root_replaced:
+                case entry::value_replaced: r = emit("replace", where(e), nullptr, &e.value); break;
+                case entry::member_added:
+                case entry::element_inserted: r = emit("remove", where(e), nullptr, nullptr); break;
+                case entry::member_removed:
+                case entry::element_removed: r = emit("add", where(e), nullptr, &e.value); break;
+                }
+            }
+            if (r != errc::success) return r;
+        }
+        return errc::success;
     }
 
 private:
+    // Calls f(entry) once per location written, with the location's first entry (which holds
+    // its original value), in the order the locations were first written: the entries are
+    // sorted by path, then by order, in O(n log n). False when memory runs out.
+    template <class F>
+    bool for_each_location(F f) const noexcept {
+        small_vector<std::uint32_t, inline_ops> order;
+        if (!order.reserve(log_.size())) return false;
+        for (std::size_t i = 0; i < log_.size(); ++i)
+            order.emplace_back(static_cast<std::uint32_t>(i));
+        const auto by_path = [this](std::uint32_t a, std::uint32_t b) noexcept {
+            const auto x = log_[a].path.text();
+            const auto y = log_[b].path.text();
+            return x != y ? x < y : a < b;
+        };
+        std::sort(order.begin(), order.end(), by_path);
+        std::size_t firsts = 0;
+        for (std::size_t k = 0; k < order.size(); ++k)
+            if (k == 0 || log_[order[k - 1]].path != log_[order[k]].path) order[firsts++] = order[k];
+        std::sort(order.begin(), order.begin() + firsts);
+        for (std::size_t k = 0; k < firsts; ++k) f(log_[order[k]]);
+        return true;
+    }
+
+    // Whether every entry replaced a scalar by a scalar, so that the slots are still valid and
+    // each location can be judged by its first and final value.
+    bool net_effect_applies() const noexcept {
+        for (std::size_t i = 0; i < log_.size(); ++i) {
+            const entry& e = log_[i];
+            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
+                return false;
+        }
+        for (std::size_t i = 0; i < log_.size(); ++i)
+            if (log_[i].slot->IsObject() || log_[i].slot->IsArray()) return false;
+        return true;
+    }
+
     // Whether two scalars serialize the same.
     static bool scalars_identical(const V& a, const V& b) noexcept {
         if (a.GetType() != b.GetType()) return false;
@@ -272,7 +400,7 @@ private:
             V name;
             set_name(name, last);
             log(entry::member_added, path);
-            parent->AddMember(name, value, doc_alloc_);
+            insert_member(*parent, parent->MemberCount(), name, value, doc_alloc_);
         } else if (parent->IsArray()) {
             std::size_t index = 0;
             e = last.to_index(parent->Size(), true, index);
@@ -373,8 +501,30 @@ private:
             at_from = true;
             return e;
         }
+        // Moving a value up into one of its ancestors' places cannot be reversed by a move (the
+        // reverse "from" would be a proper prefix of its "path"): the inverse re-adds a copy.
+        const bool keep_copy = record_inverse_ && path.is_proper_prefix_of(from);
+        V moved;
+        if (keep_copy) {
+            value_size size;
+            e = measure(static_cast<const V&>(value), hard_max_depth, bytes_left_, work_, size);
+            if (e == errc::nesting_too_deep) e = errc::document_too_deep;
+            if (e == errc::success) e = spend(size.bytes);
+            if (e == errc::success) e = deep_copy(moved, static_cast<const V&>(value), value_alloc_);
+            if (e != errc::success) {
+                carry_.Swap(value);
+                return e;
+            }
+        }
         e = add(path, value);
-        if (e != errc::success) carry_.Swap(value);  // the remove's undo takes it back
+        if (e != errc::success) {
+            carry_.Swap(value);  // the remove's undo takes it back
+            return e;
+        }
+        if (keep_copy) {
+            log_.back().moved.Swap(moved);
+            log_.back().has_moved = true;
+        }
         return e;
     }
 
@@ -469,6 +619,7 @@ private:
     std::size_t bytes_left_;
     std::size_t max_depth_;
     bool committed_ = false;
+    bool record_inverse_ = false;
     bool changed_ = false;
     bool layout_stable_ = true;  // no container has moved or been replaced yet
     V carry_;  // a value on its way from one undo step to the next (see move)

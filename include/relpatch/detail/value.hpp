@@ -461,6 +461,19 @@ inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
     return errc::success;
 }
 
+// --- growing containers ------------------------------------------------------------------------
+
+// RapidJSON 1.1.0's MemoryPoolAllocator::Realloc reads its current chunk without checking that
+// there is one, so growing a container whose buffer came from elsewhere (a value copied into a
+// scratch allocator, a document built by hand) crashes when the pool has never allocated. Give
+// such a pool its first chunk before it grows anything (8 bytes of it are used).
+template <class Allocator>
+inline void ready_to_grow(Allocator&) noexcept {}
+template <class Base>
+inline void ready_to_grow(RAPIDJSON_NAMESPACE::MemoryPoolAllocator<Base>& pool) noexcept {
+    if (pool.Capacity() == 0) (void)pool.Malloc(1);
+}
+
 // --- ordered inserts ---------------------------------------------------------------------------
 
 // Moves the last of `count` objects at `base` to position `pos`, shifting the others up by one
@@ -480,6 +493,7 @@ inline void rotate_last_to(T* base, std::size_t count, std::size_t pos) noexcept
 // Cost: one PushBack and one memmove of the elements after pos.
 template <class V, class Allocator>
 inline void insert_element(V& array, std::size_t pos, V& value, Allocator& alloc) noexcept {
+    if (array.Size() == array.Capacity()) ready_to_grow(alloc);
     array.PushBack(value, alloc);
     rotate_last_to(&array[0], array.Size(), pos);
 }
@@ -488,6 +502,7 @@ inline void insert_element(V& array, std::size_t pos, V& value, Allocator& alloc
 template <class V, class Allocator>
 inline void insert_member(V& object, std::size_t pos, V& name, V& value,
                           Allocator& alloc) noexcept {
+    if (object.MemberCount() == member_capacity(object)) ready_to_grow(alloc);
     object.AddMember(name, value, alloc);
     rotate_last_to(members(object).begin(), object.MemberCount(), pos);
 }
