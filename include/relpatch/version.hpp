@@ -8,7 +8,7 @@
 /// Major version: the CMake package is compatible within one major version.
 #define RELPATCH_VERSION_MAJOR 0
 /// Minor version.
-#define RELPATCH_VERSION_MINOR 1
+#define RELPATCH_VERSION_MINOR 2
 /// Patch version.
 #define RELPATCH_VERSION_PATCH 0
 
