@@ -23,18 +23,30 @@ case "$CXXFLAGS" in
   *undefined*|*pointer-overflow*) flags+=(-fsanitize-ignorelist="$src/cmake/ubsan-ignorelist.txt") ;;
 esac
 
-fuzzers=(fuzz_pointer fuzz_release_patch fuzz_rfc6902_patch)
+fuzzers=(fuzz_pointer fuzz_release_patch fuzz_rfc6902_patch fuzz_engine fuzz_dom fuzz_encodings)
 if echo '#include <nlohmann/json.hpp>' | $CXX -std=c++17 -x c++ -fsyntax-only - 2>/dev/null; then
   fuzzers+=(fuzz_differential)
 else
   echo "nlohmann/json.hpp not found: fuzz_differential skipped" >&2
 fi
 
+corpus=$src/fuzz/corpus
 for fuzzer in "${fuzzers[@]}"; do
   # shellcheck disable=SC2086  # CXXFLAGS and LIB_FUZZING_ENGINE are lists of flags
   $CXX $CXXFLAGS "${flags[@]}" "$src/fuzz/$fuzzer.cpp" -o "$OUT/$fuzzer" $LIB_FUZZING_ENGINE
+  # The harness's own seeds and, for every "patch NUL document" harness, corpus/common/.
+  seed_dirs=("$corpus/$fuzzer")
+  if [ "$fuzzer" != fuzz_pointer ]; then
+    seed_dirs+=("$corpus/common")
+    for seed in "$corpus/common"/*; do
+      if [ -e "$corpus/$fuzzer/$(basename "$seed")" ]; then
+        echo "seed name $(basename "$seed") is both in corpus/common and corpus/$fuzzer" >&2
+        exit 1
+      fi
+    done
+  fi
   rm -f "$OUT/${fuzzer}_seed_corpus.zip"
-  (cd "$src/fuzz/corpus/$fuzzer" && zip -q -r "$OUT/${fuzzer}_seed_corpus.zip" .)
+  for dir in "${seed_dirs[@]}"; do zip -q -j "$OUT/${fuzzer}_seed_corpus.zip" "$dir"/*; done
   cp "$src/fuzz/relpatch.dict" "$OUT/$fuzzer.dict"
   echo "built $OUT/$fuzzer"
 done
