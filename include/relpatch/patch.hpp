@@ -52,8 +52,10 @@ namespace relpatch {
 /// in the members of each object on the way) and of the values it copies, compares or shifts;
 /// all of it bounded by `lim.max_work`. No recursion.
 /// @par Exception Safety
-/// No-throw. Memory exhaustion inside RapidJSON's allocators terminates, as in any noexcept
-/// function.
+/// No-throw. relpatch's own buffers report `out_of_memory` with `doc` unchanged; inside
+/// RapidJSON, or in `comment`'s std::basic_string, exhausted memory is not recoverable
+/// (RapidJSON does not check for a null allocation, and a throwing allocator terminates the
+/// program, the function being noexcept).
 template <class Policy, class Encoding, class Allocator, class StackAllocator,
           class = std::enable_if_t<
               is_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>::value>>
@@ -101,6 +103,10 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
 
 /// The same with the policy given as a type (default-constructed): `apply_patch(doc, text)`
 /// applies a release patch.
+/// @par Complexity
+/// As above.
+/// @par Exception Safety
+/// As above.
 template <class Policy = release_policy, class Encoding, class Allocator, class StackAllocator>
 [[nodiscard]] inline result apply_patch(
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
@@ -164,6 +170,10 @@ template <class Policy, class Encoding, class Allocator,
 }
 
 /// The same with the policy given as a type.
+/// @par Complexity
+/// As above.
+/// @par Exception Safety
+/// As above.
 template <class Policy = release_policy, class Encoding, class Allocator>
 [[nodiscard]] inline result apply_patch(
     RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
