@@ -16,7 +16,7 @@
 namespace relpatch {
 
 /// Parses the JSON text `text` into `doc`, the way relpatch parses patches:
-/// - the text must be valid in the document's encoding (an ASCII document refuses `\u`
+/// - the text must be valid in the document's encoding (an ASCII document refuses `\\u`
 ///   escapes above 0x7F), hold no NUL, and be RFC 8259 JSON; a leading UTF-8 byte order mark
 ///   is skipped;
 /// - nesting is bounded by `lim.max_document_depth` (taken as at most hard_max_depth) and

@@ -6,6 +6,7 @@
 /// message, HTTP status and family (error condition); std::error_code integration.
 
 #include <cstddef>
+#include <new>
 #include <string>
 #include <system_error>
 
@@ -217,6 +218,14 @@ inline condition family(errc e) noexcept {
 
 namespace detail {
 
+// A header-only library cannot give these classes an out-of-line virtual function: their vtables
+// are emitted in each translation unit and merged by the linker (what clang's -Wweak-vtables
+// warns about), which is harmless.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wweak-vtables"
+#endif
+
 class error_category_impl final : public std::error_category {
 public:
     const char* name() const noexcept override { return "relpatch"; }
@@ -239,6 +248,20 @@ public:
     }
 };
 
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+
+// The one instance of a category, built in static storage on first use and never destroyed:
+// error codes may be compared and printed from other static destructors, so the category must
+// outlive them (and it needs no exit-time destructor).
+template <class Category>
+inline const Category& category_instance() noexcept {
+    alignas(Category) static unsigned char storage[sizeof(Category)];
+    static const Category* const instance = ::new (static_cast<void*>(storage)) Category();
+    return *instance;
+}
+
 }  // namespace detail
 
 /// The category of relpatch::errc: one object for the whole program (an inline function holding
@@ -250,8 +273,7 @@ public:
 /// @par Exception Safety
 /// No-throw.
 inline const std::error_category& error_category() noexcept {
-    static const detail::error_category_impl instance;
-    return instance;
+    return detail::category_instance<detail::error_category_impl>();
 }
 
 /// The category of relpatch::condition ("relpatch.condition").
@@ -260,8 +282,7 @@ inline const std::error_category& error_category() noexcept {
 /// @par Exception Safety
 /// No-throw.
 inline const std::error_category& condition_category() noexcept {
-    static const detail::condition_category_impl instance;
-    return instance;
+    return detail::category_instance<detail::condition_category_impl>();
 }
 
 /// `e` as a std::error_code in error_category(); found by argument-dependent lookup, so

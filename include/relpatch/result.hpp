@@ -112,7 +112,7 @@ public:
     }
 
     /// Appends `text` (UTF-8) to `out` as a JSON string literal, quotes included: `"` and `\`
-    /// are escaped with a backslash, control characters and DEL as `\u00XX`; other bytes are
+    /// are escaped with a backslash, control characters and DEL as `\\u00XX`; other bytes are
     /// copied as they are.
     /// @par Complexity
     /// Linear in the size of `text`.

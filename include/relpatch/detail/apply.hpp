@@ -50,8 +50,11 @@ inline bool creates_values(const basic_operation<V>& op) noexcept {
     case op_type::add:
     case op_type::copy: return true;
     case op_type::replace: return op.value->IsString() || op.value->IsArray() || op.value->IsObject();
-    default: return false;
+    case op_type::remove:
+    case op_type::move:
+    case op_type::test: return false;
     }
+    return false;
 }
 
 // Applies every operation with an engine whose new values live in `value_alloc`. With

@@ -190,10 +190,10 @@ public:
         };
         const auto emit = [&](const char* op, const string& path, const string* from,
                               const V* value) noexcept -> errc {
-            OutValue entry(RAPIDJSON_NAMESPACE::kObjectType);
-            entry.AddMember(text(ascii("op")), text(ascii(op)), a);
-            if (from != nullptr) entry.AddMember(text(ascii("from")), text(*from), a);
-            entry.AddMember(text(ascii("path")), text(path), a);
+            OutValue op_object(RAPIDJSON_NAMESPACE::kObjectType);
+            op_object.AddMember(text(ascii("op")), text(ascii(op)), a);
+            if (from != nullptr) op_object.AddMember(text(ascii("from")), text(*from), a);
+            op_object.AddMember(text(ascii("path")), text(path), a);
             if (value != nullptr) {
                 value_size size;
                 errc e = measure(*value, hard_max_depth, bytes_left, work_, size);
@@ -204,9 +204,9 @@ public:
                 OutValue copy;
                 e = deep_copy(copy, *value, a);
                 if (e != errc::success) return e;
-                entry.AddMember(text(ascii("value")), copy, a);
+                op_object.AddMember(text(ascii("value")), copy, a);
             }
-            out.PushBack(entry, a);
+            out.PushBack(op_object, a);
             return errc::success;
         };
         // The location an entry wrote, with "-" and indices resolved to the index used.

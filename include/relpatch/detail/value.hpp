@@ -185,7 +185,7 @@ inline errc compare(const V& a, const V& b, compare_mode mode, work_meter& work,
                 return false;
             }
             return true;
-        default: break;  // kObjectType
+        case RAPIDJSON_NAMESPACE::kObjectType: break;
         }
         const auto mine = members(x);
         const auto theirs = members(y);
@@ -422,7 +422,7 @@ inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
             b.StartArray();
             if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
             break;
-        default:
+        case RAPIDJSON_NAMESPACE::kObjectType:
             b.StartObject();
             if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
             break;
