@@ -323,5 +323,28 @@ sys.exit(0 if worst < 3 * size else 1)
 PY
 fi
 
+# --inverse FILE: the patch that undoes what was applied; applying it gives back DOC.
+cp "$ex/release.json" "$work/inv-doc.json"
+check "inverse written" run 0 --inverse "$work/inv.json" "$work/inv-doc.json" "$ex/complete-phase-2.patch.json"
+check "inverse is a release patch" has inv.json '[{"op":"replace","path":"/phases/1/complete","value":false}]'
+cp "$work/out" "$work/inv-patched.json"
+check "inverse restores the document" run 0 "$work/inv-patched.json" "$work/inv.json"
+check "restored equals the original" python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$work/out" "$ex/release.json"
+rm -f "$work/inv.json"
+check "no inverse for a refused patch" run 1 --inverse "$work/inv.json" "$ex/release.json" "$ex/rejected-name.patch.json"
+check "inverse file not created" test ! -e "$work/inv.json"
+check "inverse of a no-op patch is empty" run 0 --inverse "$work/inv.json" "$ex/release.json" \
+  <(printf '[{"op":"replace","path":"/phases/0/complete","value":true}]')
+check "empty inverse" has inv.json '[]'
+check "inverse to stdout with --in-place" run 0 --in-place --inverse - "$work/inv-doc.json" "$ex/complete-phase-2.patch.json"
+check "inverse on stdout" has out '"path":"/phases/1/complete","value":false'
+check "inverse - needs --in-place" run 2 --inverse - "$ex/release.json" "$ex/complete-phase-2.patch.json"
+check "inverse given twice" run 2 --inverse a --inverse b "$ex/release.json" "$ex/complete-phase-2.patch.json"
+printf '[{"op":"remove","path":"/phases/0"},{"op":"add","path":"/x","value":[1,2]}]' >"$work/structural.json"
+check "rfc6902 inverse" run 0 --policy rfc6902 --inverse "$work/inv2.json" "$ex/release.json" "$work/structural.json"
+cp "$work/out" "$work/inv2-patched.json"
+check "rfc6902 inverse restores" run 0 --policy rfc6902 "$work/inv2-patched.json" "$work/inv2.json"
+check "rfc6902 restored equals the original" python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$work/out" "$ex/release.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,4 +1,5 @@
-// relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--] DOC PATCH
+// relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--inverse FILE]
+//          [--] DOC PATCH
 //
 // Applies PATCH to DOC (either may be "-" for standard input) and prints the patched document,
 // or with --in-place rewrites DOC. Exit status: 0 applied; 1 the patch was refused (a JSON error
@@ -41,7 +42,8 @@ constexpr std::size_t max_document_depth = relpatch::hard_max_depth;
 constexpr std::size_t max_pretty_depth = 100;
 
 const char usage_text[] =
-    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--] DOC PATCH\n"
+    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place]\n"
+    "                [--inverse FILE] [--] DOC PATCH\n"
     "  DOC, PATCH   file paths, or - for standard input (not both); a leading UTF-8 byte\n"
     "               order mark is allowed in either, and DOC's is kept in the output\n"
     "  --policy     which operations are allowed (default: release)\n"
@@ -49,6 +51,8 @@ const char usage_text[] =
     "  --in-place   rewrite DOC atomically instead of printing it: DOC must be a regular file\n"
     "               (symlinks are followed); its owner and mode are kept; concurrent runs on one\n"
     "               DOC take turns (flock); DOC is left untouched when the patch changes nothing\n"
+    "  --inverse F  also write to F the patch that undoes this one (F = - for standard output,\n"
+    "               with --in-place); written only when the patch applied\n"
     "  --           end of options\n"
     "DOC may nest at most 10000 levels deep, 100 with --pretty, before and after the patch.\n"
     "Each option may be given once. Exit status: 0 applied, 1 patch refused (a JSON error on\n"
@@ -81,6 +85,7 @@ struct options {
     std::string policy = "release";
     bool pretty = false;
     bool in_place = false;
+    std::string inverse_path;  // --inverse FILE: where the inverse patch goes, or empty
     std::string doc_path;
     std::string patch_path;
 };
@@ -108,6 +113,11 @@ int parse_arguments(int argc, char** argv, options& opt) {
             bool& flag = arg == "--pretty" ? opt.pretty : opt.in_place;
             if (flag) return usage(std::string(arg) + " given twice");
             flag = true;
+        } else if (arg == "--inverse" || arg.substr(0, 10) == "--inverse=") {
+            if (!opt.inverse_path.empty()) return usage("--inverse given twice");
+            if (arg == "--inverse" && ++i == argc) return usage("--inverse needs a FILE");
+            opt.inverse_path = arg == "--inverse" ? std::string(argv[i]) : std::string(arg.substr(10));
+            if (opt.inverse_path.empty()) return usage("--inverse needs a FILE");
         } else if (arg == "--policy" || arg.substr(0, 9) == "--policy=") {
             if (seen_policy) return usage("--policy given twice");
             seen_policy = true;
@@ -125,6 +135,8 @@ int parse_arguments(int argc, char** argv, options& opt) {
     if (opt.doc_path == "-" && opt.patch_path == "-")
         return usage("DOC and PATCH cannot both be -");
     if (opt.in_place && opt.doc_path == "-") return usage("--in-place needs a DOC file");
+    if (opt.inverse_path == "-" && !opt.in_place)
+        return usage("--inverse - writes to standard output, which only --in-place leaves free");
     return -1;
 }
 
@@ -400,12 +412,24 @@ bool nests_deeper_than(const rapidjson::Value& root, std::size_t limit) {
 }
 
 relpatch::result apply(const std::string& policy, rapidjson::Document& doc, std::string_view patch,
-                       const relpatch::limits& lim) {
+                       const relpatch::limits& lim, rapidjson::Document* inverse) {
     if (policy == "rfc6902")
-        return relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, lim);
+        return relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, lim, nullptr, inverse);
     if (policy == "ordered-release")
-        return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, patch, lim);
-    return relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim);
+        return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, patch, lim, nullptr,
+                                                                      inverse);
+    return relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim, nullptr, inverse);
+}
+
+// Writes the inverse patch (compact, one line) to `path`, or to standard output for "-".
+int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
+    const int fd = path == "-" ? STDOUT_FILENO
+                               : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) return io_error("cannot write the inverse patch to " + path);
+    const bool ok = write_document(fd, inverse, false, false);
+    if ((fd != STDOUT_FILENO && ::close(fd) != 0) || !ok)
+        return io_error("cannot write the inverse patch to " + path);
+    return 0;
 }
 
 }  // namespace
@@ -440,7 +464,9 @@ int main(int argc, char** argv) {
     const bool bom = starts_with_bom(doc_text);
     std::string().swap(doc_text);  // the DOM holds copies of everything; give the memory back
 
-    const relpatch::result r = apply(opt.policy, doc, patch, lim);
+    rapidjson::Document inverse;
+    const relpatch::result r =
+        apply(opt.policy, doc, patch, lim, opt.inverse_path.empty() ? nullptr : &inverse);
     // The depth bound holds after the patch too (the size of --pretty output and the Writer's
     // recursion depend on it). Checked here on the patched document, so that it does not depend
     // on which operations the library's limits::max_document_depth covers; a walk of the DOM
@@ -453,11 +479,14 @@ int main(int argc, char** argv) {
         report_refusal(r);
         return exit_refused;
     }
+    // The inverse is written once the document is: it describes a change that happened.
     if (opt.in_place) {
-        if (!r.changed()) return 0;  // nothing to write: DOC keeps its bytes, inode and mtime
-        return replace_document(locked, opt.doc_path, doc, opt.pretty, bom);
-    }
-    if (!write_document(STDOUT_FILENO, doc, opt.pretty, bom))
+        if (r.changed()) {
+            const int status = replace_document(locked, opt.doc_path, doc, opt.pretty, bom);
+            if (status != 0) return status;
+        }  // else nothing to write: DOC keeps its bytes, inode and mtime
+    } else if (!write_document(STDOUT_FILENO, doc, opt.pretty, bom)) {
         return io_error("cannot write standard output");
-    return 0;
+    }
+    return opt.inverse_path.empty() ? 0 : write_inverse(opt.inverse_path, inverse);
 }
