@@ -60,6 +60,14 @@ struct stale_check_patch : relpatch::policy_base {
         return {};
     }
 };
+// check() must be noexcept: apply_patch is, and a throwing check would terminate inside it.
+struct throwing_check : relpatch::policy_base {
+    template <class Value>
+    static relpatch::verdict check(const relpatch::basic_operation<Value>&, const Value&) {
+        return {};
+    }
+};
+static_assert(!relpatch::is_policy<throwing_check, rapidjson::Value>::value);
 static_assert(relpatch::detail::names_check_patch<stale_check_patch>::value);
 static_assert(!relpatch::detail::has_check_patch<stale_check_patch, rapidjson::Value>::value);
 static_assert(!relpatch::detail::names_check_patch<settings_policy>::value);

@@ -114,6 +114,7 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
     std::basic_string<typename Encoding::Ch>* comment = nullptr,
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
         nullptr) noexcept {
+    static_assert(detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
     return apply_patch(doc, patch_text, Policy{}, lim, comment, inverse);
 }
 
@@ -181,6 +182,7 @@ template <class Policy = release_policy, class Encoding, class Allocator>
     const limits& lim = limits(),
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
+    static_assert(detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
     return apply_patch(doc, patch, alloc, Policy{}, lim, comment, inverse);
 }
 

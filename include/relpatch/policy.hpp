@@ -349,7 +349,9 @@ struct has_check<P, V,
                  std::enable_if_t<std::is_same<decltype(std::declval<const P&>().check(
                                                    std::declval<const basic_operation<V>&>(),
                                                    std::declval<const V&>())),
-                                               verdict>::value>> : std::true_type {};
+                                               verdict>::value>>
+    : std::bool_constant<noexcept(std::declval<const P&>().check(
+          std::declval<const basic_operation<V>&>(), std::declval<const V&>()))> {};
 
 template <class P, class V, class = void>
 struct has_check_patch : std::false_type {};
@@ -359,7 +361,9 @@ struct has_check_patch<
     std::enable_if_t<std::is_same<decltype(std::declval<const P&>().check_patch(
                                       std::declval<const basic_patch_view<V>&>(),
                                       std::declval<const V&>())),
-                                  patch_verdict>::value>> : std::true_type {};
+                                  patch_verdict>::value>>
+    : std::bool_constant<noexcept(std::declval<const P&>().check_patch(
+          std::declval<const basic_patch_view<V>&>(), std::declval<const V&>()))> {};
 
 // Whether P declares anything named check_patch, whatever its signature: in a class derived
 // from both P and a probe that has one, the name is ambiguous exactly when P has it too.
