@@ -83,6 +83,20 @@ TEST(Equal, ContainersCompareDeeply) {
     EXPECT_FALSE(eq("[[[]]]", "[[[1]]]"));
 }
 
+// Member order differs, so the comparator sorts both sides by name before matching: a value
+// that differs must still be found, at the top level and inside (a comparator that matched
+// names only, or stopped after sorting, would call these equal).
+TEST(Equal, ReorderedMembersWithADifferentValueDiffer) {
+    EXPECT_FALSE(eq(R"({"a":1,"b":2})", R"({"b":2,"a":3})"));
+    EXPECT_FALSE(eq(R"({"a":1,"b":2})", R"({"b":3,"a":1})"));
+    EXPECT_FALSE(eq(R"({"x":{"a":1,"b":2}})", R"({"x":{"b":2,"a":"1"}})"));
+    EXPECT_FALSE(eq(R"({"a":[1,{"p":1,"q":2}],"b":0})", R"({"b":0,"a":[1,{"q":2,"p":1.5}]})"));
+    EXPECT_TRUE(eq(R"({"a":[1,{"p":1,"q":2}],"b":0})", R"({"b":0,"a":[1,{"q":2,"p":1.0}]})"));
+    // Only the first name differs, so the rest look like the same order.
+    EXPECT_FALSE(eq(R"({"a":1,"b":2})", R"({"c":1,"b":2})"));
+    EXPECT_FALSE(eq(R"({"a":1})", R"({"c":1})"));
+}
+
 TEST(Equal, TestOpUsesTheRfcComparator) {
     rapidjson::Document doc = relpatch_test::parse(R"({"n":-1,"big":9007199254740993,"f":1.0})");
     auto test = [&](const char* patch) {

@@ -169,3 +169,16 @@ TEST(Result, MessageKeepsALongDetailWhole) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every control character and DEL is written as \u00XX with both hex digits right.
+TEST(Result, ControlCharactersInThePathAreEscapedExactly) {
+    relpatch::result r(relpatch::errc::path_not_found, 0);
+    static const char path[] = "/\x01\x0f\x10\x1f\x7f~";
+    relpatch::detail::result_access::path(r, std::string_view(path, sizeof path - 1), false);
+    EXPECT_EQ(r.message(), "operation 0 (path \"/\\u0001\\u000f\\u0010\\u001f\\u007f~\"): "
+                           "location does not exist in the document");
+}
+
+}  // namespace

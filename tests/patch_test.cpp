@@ -403,3 +403,83 @@ TEST(Pointer, EqualLengthNamesWithTilde) {
 }
 
 }  // namespace
+
+namespace {
+
+// The documented defaults, each at its edge: what a deployment gets without passing limits.
+TEST(Limits, DefaultsAreTheDocumentedValues) {
+    const relpatch::limits lim;
+    EXPECT_EQ(lim.max_operations, 1024u);
+    EXPECT_EQ(lim.max_pointer_length, 4096u);
+    EXPECT_EQ(lim.max_depth, 64u);
+    EXPECT_EQ(lim.max_document_depth, 1000u);
+    EXPECT_EQ(lim.max_added_bytes, std::size_t{8} * 1024 * 1024);
+    EXPECT_EQ(lim.max_patch_bytes, std::size_t{4} * 1024 * 1024);
+    EXPECT_EQ(lim.max_work, std::size_t{1} << 28);
+    EXPECT_EQ(relpatch::hard_max_depth, 10000u);
+
+    // 1,024 operations apply, 1,025 do not.
+    auto tests = [](std::size_t n) {
+        std::string p = "[";
+        for (std::size_t i = 0; i < n; ++i) p += std::string(i ? "," : "") + R"({"op":"test","path":"/a","value":1})";
+        return p + "]";
+    };
+    EXPECT_EQ(run(R"({"a":1})", tests(1024)).code, errc::success);
+    EXPECT_EQ(run(R"({"a":1})", tests(1025)).code, errc::too_many_operations);
+    // A value may nest max_depth - 2 = 62 levels in a bare patch.
+    auto nested = [](std::size_t depth) {
+        return R"([{"op":"add","path":"/v","value":)" + std::string(depth, '[') +
+               std::string(depth, ']') + "}]";
+    };
+    EXPECT_EQ(run("{}", nested(62)).code, errc::success);
+    EXPECT_EQ(run("{}", nested(63)).code, errc::nesting_too_deep);
+    // Patch text of exactly 4 MiB is read; one byte more is refused.
+    std::string big = "[]";
+    big.resize(std::size_t{4} << 20, ' ');
+    EXPECT_EQ(run("{}", big).code, errc::success);
+    big += ' ';
+    EXPECT_EQ(run("{}", big).code, errc::patch_too_large);
+    // No depth limit is taken above 10,000, whatever the caller asks for (the patch array and
+    // the operation object count).
+    relpatch::limits unbounded;
+    unbounded.max_depth = static_cast<std::size_t>(-1);
+    auto test_nested = [](std::size_t depth) {
+        return R"([{"op":"test","path":"/a","value":)" + std::string(depth, '[') +
+               std::string(depth, ']') + "}]";
+    };
+    EXPECT_EQ(run(R"({"a":1})", test_nested(9998), unbounded).code, errc::test_failed);
+    EXPECT_EQ(run(R"({"a":1})", test_nested(9999), unbounded).code, errc::nesting_too_deep);
+}
+
+// Once a charge is refused the whole budget is spent: nothing after it may still run.
+TEST(Limits, WorkBudgetIsSpentOnceExceeded) {
+    relpatch::detail::work_meter work(3);
+    EXPECT_TRUE(work.charge(2));
+    EXPECT_EQ(work.left(), 1u);
+    EXPECT_FALSE(work.charge(2));
+    EXPECT_EQ(work.left(), 0u);
+    EXPECT_FALSE(work.charge(1));
+    EXPECT_FALSE(work.charge_bytes(0));
+    relpatch::detail::work_meter exact(3);
+    EXPECT_TRUE(exact.charge(3));
+    EXPECT_EQ(exact.left(), 0u);
+    // Every lookup is charged, even that of a move onto itself, which changes nothing.
+    relpatch::limits none;
+    none.max_work = 0;
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/a"}])", none).code,
+              errc::work_limit_exceeded);
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"test","path":"/a","value":1}])", none).code,
+              errc::work_limit_exceeded);
+    EXPECT_EQ(run(R"({"a":1})", "[]", none).code, errc::success);
+    // A step into an array costs a unit, as a member lookup does: a test of /0 in [1] visits the
+    // array element (1) and compares one scalar (1).
+    relpatch::limits two;
+    two.max_work = 2;
+    relpatch::limits one;
+    one.max_work = 1;
+    EXPECT_EQ(run("[1]", R"([{"op":"test","path":"/0","value":1}])", two).code, errc::success);
+    EXPECT_EQ(run("[1]", R"([{"op":"test","path":"/0","value":1}])", one).code,
+              errc::work_limit_exceeded);
+}
+
+}  // namespace

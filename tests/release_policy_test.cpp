@@ -94,6 +94,16 @@ TEST(ReleasePolicy, SeveralOperationsAndNoOps) {
     EXPECT_FALSE(complete(doc, 0));
     r = patch(doc, "[" + replace(0, "false") + "," + replace(0, "true") + "]");
     EXPECT_TRUE(r.changed());
+    // A real change to one phase, then a replace that writes another phase's own value: the
+    // patch changed the document, whichever order the two come in.
+    rapidjson::Document three = relpatch_test::parse(relpatch_test::release_example());
+    r = patch(three, "[" + replace(1, "true") + "," + replace(2, "false") + "]");
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_TRUE(r.changed());
+    r = patch(three, "[" + replace(2, "false") + "," + replace(1, "false") + "]");
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_TRUE(r.changed());
+    EXPECT_FALSE(complete(three, 1));
 }
 
 TEST(ReleasePolicy, AtomicAcrossOperations) {
@@ -160,6 +170,19 @@ TEST(ReleasePolicy, TypoSuggestsThePluralPath) {
     const relpatch::result r = patch(doc, R"([{"op":"replace","path":"/phase/1/complete","value":true}])");
     EXPECT_EQ(r.code(), errc::path_not_allowed);
     EXPECT_NE(r.message().find("/phases/N/complete"), std::string::npos) << r.message();
+    // The hint itself, not the generic "only /phases/N/complete is allowed", which also names
+    // the path.
+    const std::string hint = "did you mean /phases/N/complete (\"phases\", plural)?";
+    ASSERT_NE(r.detail(), nullptr);
+    EXPECT_EQ(std::string(r.detail()), hint);
+    EXPECT_EQ(r.message(), "operation 0 (path \"/phase/1/complete\"): path not allowed by policy: " +
+                               hint);
+    // Another wrong first token gets the generic sentence, not the hint.
+    const relpatch::result other =
+        patch(doc, R"([{"op":"replace","path":"/stages/1/complete","value":true}])");
+    EXPECT_EQ(other.code(), errc::path_not_allowed);
+    ASSERT_NE(other.detail(), nullptr);
+    EXPECT_EQ(std::string(other.detail()), "only /phases/N/complete is allowed");
 }
 
 TEST(ReleasePolicy, DocumentShapeIsChecked) {
