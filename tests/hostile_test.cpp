@@ -517,6 +517,35 @@ TEST(Hostile, DocumentNumbersRoundTripExactly) {
         ASSERT_EQ(again[static_cast<rapidjson::SizeType>(i)].GetDouble(), expected[i]) << i;
 }
 
+// Wide encodings: RapidJSON 1.1.0 garbles raw numbers read into UTF-16 or UTF-32 (it
+// transcodes them onto the stack slot it reads them from), so relpatch parses such text as
+// UTF-8 and builds the document from that. Numbers, strings and error offsets come out right.
+TEST(Hostile, WideDocumentsAndPatchesKeepNumbersExact) {
+    using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
+    using Doc32 = rapidjson::GenericDocument<rapidjson::UTF32<char32_t>>;
+    Doc16 d16;
+    ASSERT_TRUE(relpatch::parse_document(
+        std::u16string_view(u"{\"x\":10928588.983213553,\"n\":-12345,\"s\":\"\u00e9\U0001F600\"}"), d16));
+    EXPECT_EQ(d16[u"x"].GetDouble(), 10928588.983213553);
+    EXPECT_EQ(d16[u"n"].GetInt(), -12345);
+    EXPECT_EQ(std::u16string(d16[u"s"].GetString(), d16[u"s"].GetStringLength()), u"\u00e9\U0001F600");
+    EXPECT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(
+        d16, u"[{\"op\":\"test\",\"path\":\"/x\",\"value\":10928588.983213553},"
+             u"{\"op\":\"add\",\"path\":\"/\u00e9\",\"value\":[1.5,-22]}]"));
+    EXPECT_EQ(d16[u"\u00e9"][1].GetInt(), -22);
+    Doc32 d32;
+    ASSERT_TRUE(relpatch::parse_document(std::u32string_view(U"[18446744073709551615,-0,1e2]"), d32));
+    EXPECT_EQ(d32[0].GetUint64(), 18446744073709551615u);
+    EXPECT_TRUE(std::signbit(d32[1].GetDouble()));
+    EXPECT_EQ(d32[2].GetDouble(), 100.0);
+    // The offset of a syntax error is in the caller's code units: the "x", after a pair.
+    Doc16 bad;
+    const relpatch::result r =
+        relpatch::parse_document(std::u16string_view(u"[\"\U0001F600\", x]"), bad);
+    EXPECT_EQ(r.code(), errc::invalid_document);
+    EXPECT_EQ(r.offset(), 7u);
+}
+
 // 12. Equality is symmetric with duplicate member names.
 TEST(Hostile, EqualityIsSymmetricWithDuplicateNames) {
     rapidjson::Document doc = parse_exact(R"({"x":{"a":1,"a":1},"y":{"a":1,"b":1}})");

@@ -8,16 +8,20 @@
 
 #include <relpatch/error.hpp>
 #include <relpatch/limits.hpp>
+#include <relpatch/detail/members.hpp>
+#include <relpatch/detail/small_vector.hpp>
 #include <relpatch/detail/text_scan.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
 
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <system_error>
 
 namespace relpatch {
@@ -113,29 +117,15 @@ public:
     bool StartArray() { return d_.StartArray(); }
     bool EndArray(RAPIDJSON_NAMESPACE::SizeType n) { return d_.EndArray(n); }
 
+    // Only single-byte encodings get here (see parse_wide_json_text).
     bool RawNumber(const Ch* s, RAPIDJSON_NAMESPACE::SizeType n, bool) {
-        bool ok;
-        if constexpr (sizeof(Ch) == 1) {
-            ok = exact_number(reinterpret_cast<const char*>(s), n, d_);
-        } else {
-            // Numbers are ASCII; narrow them into a buffer (on the stack when short).
-            char small[64];
-            char* buffer = n <= sizeof small ? small : static_cast<char*>(std::malloc(n));
-            if (buffer == nullptr) {
-                out_of_memory = true;
-                return false;
-            }
-            for (RAPIDJSON_NAMESPACE::SizeType i = 0; i < n; ++i)
-                buffer[i] = static_cast<char>(s[i]);
-            ok = exact_number(buffer, n, d_);
-            if (buffer != small) std::free(buffer);
-        }
+        static_assert(sizeof(Ch) == 1, "raw numbers are read from single-byte text only");
+        const bool ok = exact_number(reinterpret_cast<const char*>(s), n, d_);
         if (!ok) too_big = true;
         return ok;
     }
 
     bool too_big = false;
-    bool out_of_memory = false;
 
 private:
     Document& d_;
@@ -156,6 +146,138 @@ struct parse_error {
 template <class Document>
 inline parse_error parse_json_text(std::basic_string_view<typename Document::Ch> text,
                                    Document& doc, std::size_t max_depth,
+                                   errc syntax_error) noexcept;
+
+// Appends code point `cp` to `out` as UTF-8.
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// UTF-16 and UTF-32 text (already scanned, so validly encoded). RapidJSON 1.1.0 cannot read raw
+// numbers into a wider encoding: it transcodes a number's characters onto the stack slot it is
+// still reading them from, so every number of more than one character comes out garbled. So
+// the text is parsed as UTF-8, exactly, and the document built from that, with strings
+// transcoded. Costs one more copy of the text and the DOM; no recursion.
+template <class Document>
+inline parse_error parse_wide_json_text(std::basic_string_view<typename Document::Ch> text,
+                                        Document& doc, std::size_t max_depth,
+                                        errc syntax_error) noexcept {
+    using Encoding = typename Document::EncodingType;
+    using Ch = typename Document::Ch;
+    constexpr text_encoding enc = encoding_of<Encoding>::value;
+    std::string utf8;
+    utf8.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t cp = 0;
+        if (!next_code_point<enc>(text.data(), text.size(), i, cp)) return {errc::invalid_encoding, i};
+        append_utf8(utf8, cp);
+    }
+    using Narrow = RAPIDJSON_NAMESPACE::GenericDocument<RAPIDJSON_NAMESPACE::UTF8<char>>;
+    Narrow narrow;
+    parse_error err = parse_json_text(std::string_view(utf8), narrow, max_depth, syntax_error);
+    if (err.code != errc::success) {
+        // Report the offset in the caller's code units: as many code points in.
+        std::size_t points = 0;
+        for (std::size_t b = 0; b < err.offset && b < utf8.size(); ++b)
+            if ((static_cast<unsigned char>(utf8[b]) & 0xC0) != 0x80) ++points;
+        std::size_t i = 0;
+        for (std::uint32_t cp = 0; points > 0 && i < text.size(); --points)
+            (void)next_code_point<enc>(text.data(), text.size(), i, cp);
+        err.offset = i;
+        return err;
+    }
+    // Rebuild the value in the document's encoding through its own builder, iteratively.
+    using NarrowValue = typename Narrow::ValueType;
+    struct frame {
+        const NarrowValue* v;
+        std::size_t next;
+    };
+    small_vector<frame, 16> frames;
+    RAPIDJSON_NAMESPACE::GenericStringBuffer<Encoding> buffer;
+    bool failed = false;
+    const auto transcode = [&](const NarrowValue& str) {
+        buffer.Clear();
+        const char* s = str.GetString();
+        const std::size_t n = str.GetStringLength();
+        for (std::size_t i = 0; i < n;) {
+            std::uint32_t cp = 0;
+            (void)next_code_point<text_encoding::utf8>(s, n, i, cp);
+            Encoding::Encode(buffer, static_cast<unsigned>(cp));
+        }
+    };
+    const auto emit = [&](Document& d, const NarrowValue& x) {
+        if (x.IsString()) {
+            transcode(x);
+            d.String(buffer.GetString(),
+                     static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)), true);
+        } else if (x.IsArray() || x.IsObject()) {
+            if (x.IsArray())
+                d.StartArray();
+            else
+                d.StartObject();
+            if (!frames.push_back(frame{&x, 0})) failed = true;
+        } else if (x.IsNumber()) {
+            if (x.IsUint64())
+                d.Uint64(x.GetUint64());
+            else if (x.IsInt64())
+                d.Int64(x.GetInt64());
+            else
+                d.Double(x.GetDouble());
+        } else if (x.IsBool()) {
+            d.Bool(x.GetBool());
+        } else {
+            d.Null();
+        }
+    };
+    auto generate = [&](Document& d) {
+        emit(d, narrow);
+        while (!failed && !frames.empty()) {
+            frame& f = frames.back();
+            const NarrowValue& c = *f.v;
+            const std::size_t n = c.IsArray() ? c.Size() : c.MemberCount();
+            if (f.next == n) {
+                if (c.IsArray())
+                    d.EndArray(static_cast<RAPIDJSON_NAMESPACE::SizeType>(n));
+                else
+                    d.EndObject(static_cast<RAPIDJSON_NAMESPACE::SizeType>(n));
+                frames.pop_back();
+                continue;
+            }
+            const std::size_t k = f.next++;
+            if (c.IsArray()) {
+                emit(d, c[static_cast<RAPIDJSON_NAMESPACE::SizeType>(k)]);
+            } else {
+                const auto& m = members(c).begin()[k];
+                transcode(m.name);
+                d.Key(buffer.GetString(),
+                      static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)), true);
+                emit(d, m.value);
+            }
+        }
+        return !failed;
+    };
+    doc.Populate(generate);
+    if (failed) return {errc::out_of_memory, 0};
+    return {};
+}
+
+template <class Document>
+inline parse_error parse_json_text(std::basic_string_view<typename Document::Ch> text,
+                                   Document& doc, std::size_t max_depth,
                                    errc syntax_error) noexcept {
     using Encoding = typename Document::EncodingType;
     using Ch = typename Document::Ch;
@@ -169,10 +291,12 @@ inline parse_error parse_json_text(std::basic_string_view<typename Document::Ch>
             err.code = errc::document_too_deep;
         return err;
     }
+    if constexpr (sizeof(Ch) > 1) {
+        return parse_wide_json_text(text, doc, max_depth, syntax_error);
+    } else {
     bounded_stream<Ch> stream(text.data(), text.size());
     RAPIDJSON_NAMESPACE::GenericReader<Encoding, Encoding> reader;
     bool too_big = false;
-    bool out_of_memory = false;
     auto generator = [&](Document& d) {
         exact_handler<Document> handler(d);
         const bool ok =
@@ -181,21 +305,17 @@ inline parse_error parse_json_text(std::basic_string_view<typename Document::Ch>
                                  RAPIDJSON_NAMESPACE::kParseNumbersAsStringsFlag>(stream, handler)
                  .IsError();
         too_big = handler.too_big;
-        out_of_memory = handler.out_of_memory;
         return ok;
     };
     doc.Populate(generator);
     if (reader.HasParseError()) {
         err.offset = reader.GetErrorOffset();
-        if (out_of_memory) {
-            err.code = errc::out_of_memory;
-        } else {
-            err.code = syntax_error;
-            err.detail = too_big ? "a number is too large for a double"
-                                 : RAPIDJSON_NAMESPACE::GetParseError_En(reader.GetParseErrorCode());
-        }
+        err.code = syntax_error;
+        err.detail = too_big ? "a number is too large for a double"
+                             : RAPIDJSON_NAMESPACE::GetParseError_En(reader.GetParseErrorCode());
     }
     return err;
+    }
 }
 
 }  // namespace detail
