@@ -387,11 +387,9 @@ TEST(Document, Utf16NumbersAreExact) {
     EXPECT_EQ(doc[2].GetUint64(), 9u);
 }
 
-// KNOWN BUG (RapidJSON 1.1.0 as Debian ships it): with kParseNumbersAsStringsFlag and a UTF-16
-// or UTF-32 target, Reader::ParseNumber transcodes the number's characters onto the stack they
-// are being read from, so every number longer than one character reaches relpatch corrupted and
-// parse_document (and apply_patch on UTF-16/UTF-32 patch text) refuses it as "a number is too
-// large for a double". Enable when relpatch no longer relies on that flag for wide encodings.
+// RapidJSON 1.1.0 with kParseNumbersAsStringsFlag and a UTF-16 or UTF-32 target transcodes a
+// number's characters onto the stack they are being read from, so every number longer than one
+// character came out corrupted; relpatch now parses wide text as UTF-8 (detail/parse.hpp).
 TEST(Document, Utf16MultiCharacterNumbersAreExact) {
     using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
     Doc16 doc;
