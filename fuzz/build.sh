@@ -31,12 +31,13 @@ else
 fi
 
 corpus=$src/fuzz/corpus
+# Harnesses that read "patch NUL document" also take corpus/common/ (as in fuzz/CMakeLists.txt).
+common_users=" fuzz_release_patch fuzz_rfc6902_patch fuzz_engine fuzz_dom fuzz_encodings fuzz_differential "
 for fuzzer in "${fuzzers[@]}"; do
   # shellcheck disable=SC2086  # CXXFLAGS and LIB_FUZZING_ENGINE are lists of flags
   $CXX $CXXFLAGS "${flags[@]}" "$src/fuzz/$fuzzer.cpp" -o "$OUT/$fuzzer" $LIB_FUZZING_ENGINE
-  # The harness's own seeds and, for every "patch NUL document" harness, corpus/common/.
   seed_dirs=("$corpus/$fuzzer")
-  if [ "$fuzzer" != fuzz_pointer ]; then
+  if [[ "$common_users" == *" $fuzzer "* ]]; then
     seed_dirs+=("$corpus/common")
     for seed in "$corpus/common"/*; do
       if [ -e "$corpus/$fuzzer/$(basename "$seed")" ]; then

@@ -10,11 +10,13 @@
 // above 0x7F (invalid_encoding).
 //
 // Known failure with Debian's RapidJSON 1.1.0 (guarded by FUZZ_STRICT_NUMBERS, see
-// fuzz/README.md): parse_document, and apply_patch on patch text, refuse UTF-16 and UTF-32 text
-// with any number longer than one character ("a number is too large for a double"):
-// RapidJSON 1.1.0's kParseNumbersAsStringsFlag hands the handler "2\0\0" for "2.5" when the
-// text is not UTF-8 (fixed in RapidJSON master). Without the macro the harness counts these
-// cases, builds such a document from the UTF-8 one, and does not compare such a patch.
+// fuzz/README.md): with kParseNumbersAsStringsFlag, 1.1.0's reader copies a number out of its
+// own stack into the same stack, transcoding; for UTF-16 and UTF-32 the copy is larger than the
+// original, so the stack may reallocate under the copy: a heap-use-after-free for a long
+// number, and a garbled one ("2\0\0" for "2.5") otherwise. parse_document and apply_patch's
+// text entry point both parse that way, so UTF-16 and UTF-32 text with a number of two
+// characters or more is refused, or worse (RapidJSON master is fine). Without the macro those
+// inputs are not given to the UTF-16 and UTF-32 documents, and are counted.
 
 #include "fuzz_common.hpp"
 #include "fuzz_mutator.hpp"
@@ -89,47 +91,36 @@ bool encode(const std::u32string& in, rapidjson::UTF32<Ch>*, std::basic_string<C
     return true;
 }
 
+// Whether JSON text `s` has a number of two characters or more outside strings.
+bool has_long_number(std::string_view s) {
+    bool in_string = false;
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            run = 0;
+        } else if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' ||
+                   c == 'E') {
+            if (++run >= 2) return true;
+        } else {
+            run = 0;
+        }
+    }
+    return false;
+}
+
 relpatch::limits harness_limits() {
     relpatch::limits lim;
     lim.max_added_bytes = 1 << 16;
     lim.max_work = 1 << 20;
     return lim;
 }
-
-// A SAX handler that feeds `Target` (a document in another encoding) what a UTF-8 document
-// emits, strings transcoded, numbers unchanged.
-template <class Target>
-struct transcoding_builder {
-    using Ch = typename Target::Ch;
-    Target& d;
-    std::basic_string<Ch> convert(const char* s, rapidjson::SizeType n) {
-        std::u32string cps;
-        FUZZ_CHECK(decode_utf8(std::string_view(s, n), cps));
-        std::basic_string<Ch> out;
-        FUZZ_CHECK(encode(cps, static_cast<typename Target::EncodingType*>(nullptr), out));
-        return out;
-    }
-    bool Null() { return d.Null(); }
-    bool Bool(bool b) { return d.Bool(b); }
-    bool Int(int i) { return d.Int(i); }
-    bool Uint(unsigned u) { return d.Uint(u); }
-    bool Int64(std::int64_t i) { return d.Int64(i); }
-    bool Uint64(std::uint64_t u) { return d.Uint64(u); }
-    bool Double(double x) { return d.Double(x); }
-    bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }
-    bool String(const char* s, rapidjson::SizeType n, bool) {
-        const auto w = convert(s, n);
-        return d.String(w.data(), static_cast<rapidjson::SizeType>(w.size()), true);
-    }
-    bool Key(const char* s, rapidjson::SizeType n, bool) {
-        const auto w = convert(s, n);
-        return d.Key(w.data(), static_cast<rapidjson::SizeType>(w.size()), true);
-    }
-    bool StartObject() { return d.StartObject(); }
-    bool EndObject(rapidjson::SizeType n) { return d.EndObject(n); }
-    bool StartArray() { return d.StartArray(); }
-    bool EndArray(rapidjson::SizeType n) { return d.EndArray(n); }
-};
 
 struct reference {
     bool doc_parsed;
@@ -140,7 +131,7 @@ struct reference {
 
 template <class Encoding>
 void check(const char* name, const std::u32string& patch32, const std::u32string& doc32,
-           const rapidjson::Document& original, const reference& ref) {
+           const reference& ref) {
     using Ch = typename Encoding::Ch;
     using document = rapidjson::GenericDocument<Encoding>;
     relpatch_fuzz::stats& stats = relpatch_fuzz::stats::get();
@@ -155,23 +146,10 @@ void check(const char* name, const std::u32string& patch32, const std::u32string
     if (!ref.doc_parsed) {
         doc.SetObject();
     } else if (!relpatch_fuzz::parse_document(std::basic_string_view<Ch>(text), doc)) {
-        if (sizeof(Ch) == 1) {  // an ASCII document refuses what the UTF-8 one accepts ("\u00e9")
-            stats.skipped(name);
-            return;
-        }
-#ifdef FUZZ_STRICT_NUMBERS
-        (void)original;
-        std::fprintf(stderr, "%s: parse_document refused what UTF-8 accepts\n", name);
-        FUZZ_CHECK(false);
-#else
-        stats.skipped("known failure: parse_document refuses a UTF-16/UTF-32 number");
-        auto build = [&](document& target) {
-            transcoding_builder<document> b{target};
-            return original.Accept(b);
-        };
-        doc.Populate(build);
-        FUZZ_CHECK(!doc.HasParseError());
-#endif
+        // Only an ASCII document refuses what the UTF-8 one accepts ("\u00e9").
+        FUZZ_CHECK(sizeof(Ch) == 1);
+        stats.skipped(name);
+        return;
     }
     FUZZ_CHECK(relpatch_fuzz::serialize(doc) == ref.before);
 
@@ -187,13 +165,6 @@ void check(const char* name, const std::u32string& patch32, const std::u32string
         stats.skipped(name);  // a "\u" escape above 0x7F in the patch
         return;
     }
-#ifndef FUZZ_STRICT_NUMBERS
-    if (sizeof(Ch) > 1 && r.code() == relpatch::errc::invalid_json &&
-        ref.r.code() != relpatch::errc::invalid_json) {
-        stats.skipped("known failure: a UTF-16/UTF-32 patch number is refused");
-        return;
-    }
-#endif
     if (r.code() != ref.r.code() || r.op_index() != ref.r.op_index())
         std::fprintf(stderr, "UTF-8: %s\n%s: %s\n", ref.r.message().c_str(), name,
                      r.message().c_str());
@@ -222,15 +193,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     reference ref;
     ref.doc_parsed = relpatch_fuzz::parse_document(in.document, doc);
     if (!ref.doc_parsed) doc.SetObject();
-    rapidjson::Document original;
-    original.CopyFrom(doc, original.GetAllocator());
     ref.before = relpatch_fuzz::serialize(doc);
     ref.r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, in.patch, harness_limits());
     stats.outcome(ref.r);
     ref.after = relpatch_fuzz::serialize(doc);
 
-    check<rapidjson::ASCII<char>>("not ASCII", patch32, doc32, original, ref);
-    check<rapidjson::UTF16<>>("UTF-16", patch32, doc32, original, ref);
-    check<rapidjson::UTF32<char32_t>>("UTF-32", patch32, doc32, original, ref);
+    check<rapidjson::ASCII<char>>("not ASCII", patch32, doc32, ref);
+#ifndef FUZZ_STRICT_NUMBERS
+    if (has_long_number(in.patch) || (ref.doc_parsed && has_long_number(in.document))) {
+        stats.skipped("known failure: RapidJSON 1.1.0 and numbers in UTF-16/UTF-32 text");
+        return 0;
+    }
+#endif
+    check<rapidjson::UTF16<>>("UTF-16", patch32, doc32, ref);
+    check<rapidjson::UTF32<char32_t>>("UTF-32", patch32, doc32, ref);
     return 0;
 }
