@@ -358,6 +358,72 @@ TEST(Hostile, RepeatedLookupsInHugeObjectsAreCharged) {
     EXPECT_LT(w, 1100u);
 }
 
+// Names are compared by their decoded length first, then with memcmp, and charged by their
+// bytes: a lookup among thousands of long names that differ only at the end, or a token of
+// escapes, costs what it is charged.
+TEST(Hostile, LongNamesAndEscapedTokensAreChargedByTheirBytes) {
+    const std::string prefix(4000, 'a');
+    std::string text = "{";
+    for (int i = 0; i < 100; ++i) text += std::string(i ? "," : "") + "\"" + prefix + std::to_string(100 + i) + "\":" + std::to_string(i);
+    text += "}";
+    const std::size_t long_names = work_of(text, R"([{"op":"test","path":"/)" + prefix + R"(199","value":99}])");
+    EXPECT_GE(long_names, 100u * 4003 / 32);  // every name of the right length is compared
+    // A token of 2,000 escapes decodes to 2,000 characters: only names of that length are
+    // compared, each charged by its bytes.
+    std::string tilde_text = "{";
+    for (int i = 0; i < 50; ++i) tilde_text += std::string(i ? "," : "") + "\"" + std::string(1999, '~') + static_cast<char>('A' + i % 26) + std::to_string(i / 26) + "\":" + std::to_string(i);
+    tilde_text += ",\"" + std::string(2000, '~') + "\":7}";
+    std::string token;
+    for (int i = 0; i < 2000; ++i) token += "~0";
+    const std::size_t escaped = work_of(tilde_text, R"([{"op":"test","path":"/)" + token + R"(","value":7}])");
+    EXPECT_GE(escaped, 2000u / 32);
+    EXPECT_LT(escaped, 51u + 2 * 2000 / 32 + 16);  // the names of other lengths cost 1 each
+}
+
+// A staged patch (pool allocator, values created) stays within max_added_bytes in all: the
+// trial's growth of containers is taken from what the real run may use.
+TEST(Hostile, StagedPatchesStayWithinTheByteLimitInAll) {
+    std::string zeros = "[";
+    for (int i = 0; i < 200000; ++i) zeros += i ? ",0" : "0";
+    zeros += "]";
+    const std::string grow = R"([{"op":"add","path":"/x","value":)" + zeros + R"(},{"op":"add","path":"/x/-","value":0}])";
+    rapidjson::Document doc = parse_exact(R"({"y":1})");
+    const std::size_t start = doc.GetAllocator().Size();
+    const relpatch::limits lim;
+    const relpatch::result r = run_patch(doc, grow, lim);
+    if (r) {
+        EXPECT_LE(doc.GetAllocator().Size() - start, lim.max_added_bytes + 64 * 1024);
+    } else {
+        EXPECT_EQ(r.code(), errc::growth_limit_exceeded);
+        EXPECT_EQ(serialize(doc), R"({"y":1})");
+    }
+    // A refused patch leaves at most container growth behind, within max_added_bytes each time
+    // (the growth of containers the patch itself created, grown in the document's pool during
+    // the trial: a known cost, bounded per patch).
+    const std::string refused = grow.substr(0, grow.size() - 1) + R"(,{"op":"test","path":"/y","value":2}])";
+    rapidjson::Document d = parse_exact(R"({"y":1})");
+    for (int i = 0; i < 4; ++i) {
+        const std::size_t before = d.GetAllocator().Size();
+        ASSERT_EQ(run_patch(d, refused).code(), errc::test_failed);
+        EXPECT_LE(d.GetAllocator().Size() - before, lim.max_added_bytes);
+        EXPECT_EQ(serialize(d), R"({"y":1})");
+    }
+    // Moves create member names: staged too, so refused moves leave no names behind.
+    rapidjson::Document m = parse_exact(R"({"a":1,"y":1})");
+    std::string moves = "[";
+    for (int i = 0; i < 50; ++i) {
+        const std::string name = std::string(400, 'n') + std::to_string(i);
+        moves += std::string(i ? "," : "") + R"({"op":"move","from":"/a","path":"/)" + name + R"("},)" +
+                 R"({"op":"move","from":"/)" + name + R"(","path":"/a"})";
+    }
+    moves += R"(,{"op":"test","path":"/y","value":2}])";
+    ASSERT_EQ(run_patch(m, moves).code(), errc::test_failed);
+    const std::size_t after_first = m.GetAllocator().Size();
+    for (int i = 0; i < 5; ++i) ASSERT_EQ(run_patch(m, moves).code(), errc::test_failed);
+    EXPECT_EQ(m.GetAllocator().Size(), after_first);
+    EXPECT_EQ(serialize(m), R"({"a":1,"y":1})");
+}
+
 // 9. max_added_bytes counts what the allocator really takes: the document's MemoryPoolAllocator
 // grows by at most max_added_bytes, whatever the patch adds.
 TEST(Hostile, AddedBytesAreCountedExactly) {

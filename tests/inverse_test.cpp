@@ -68,8 +68,12 @@ TEST(Inverse, EachOperation) {
               R"([{"op":"replace","path":"/b","value":{"x":1,"y":2}}])");
     EXPECT_EQ(round_trip(doc, R"([{"op":"move","from":"/a/0","path":"/b/z"}])"),
               R"([{"op":"move","from":"/b/z","path":"/a/0"}])");
+    // A move onto an existing value: restore that value, then add a copy of the moved one back
+    // (a move back and an add would land at shifted indices, see below).
     EXPECT_EQ(round_trip(doc, R"([{"op":"move","from":"/a","path":"/c"}])", false),
-              R"([{"op":"move","from":"/c","path":"/a"},{"op":"add","path":"/c","value":true}])");
+              R"([{"op":"replace","path":"/c","value":true},{"op":"add","path":"/a","value":[1,2,3]}])");
+    EXPECT_EQ(round_trip(R"({"a":[1,{},{"k":2}]})", R"([{"op":"move","from":"/a/0","path":"/a/1/k"}])"),
+              R"([{"op":"replace","path":"/a/1/k","value":2},{"op":"add","path":"/a/0","value":1}])");
     EXPECT_EQ(round_trip(doc, R"([{"op":"copy","from":"/b","path":"/a/0"}])"),
               R"([{"op":"remove","path":"/a/0"}])");
     EXPECT_EQ(round_trip(doc, R"([{"op":"test","path":"/c","value":true}])"), "[]");
@@ -123,6 +127,32 @@ TEST(Inverse, DomEntryPointAndEnvelope) {
                                       &inverse));
     ASSERT_NE(comment, nullptr);
     EXPECT_EQ(serialize(inverse), R"([{"op":"replace","path":"/phases/2/complete","value":false}])");
+}
+
+TEST(Inverse, TheInverseIsAPatchTheSameLimitsAccept) {
+    relpatch::limits lim;
+    lim.max_operations = 2;
+    rapidjson::Document doc = parse_exact(R"({"a":1,"b":2,"c":3})");
+    rapidjson::Document inverse = parse_exact(R"("untouched")");
+    // Two moves onto existing members need four inverse operations.
+    relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        doc, R"([{"op":"move","from":"/a","path":"/b"},{"op":"move","from":"/b","path":"/c"}])", lim,
+        nullptr, &inverse);
+    EXPECT_EQ(r.code(), errc::patch_too_large);
+    EXPECT_EQ(serialize(doc), R"({"a":1,"b":2,"c":3})");
+    EXPECT_EQ(serialize(inverse), R"("untouched")");  // handed over only on success
+    // A removed value nested deeper than a patch value may be.
+    lim = relpatch::limits();
+    lim.max_depth = 4;
+    doc = parse_exact(R"({"a":[[[1]]]})");
+    r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([{"op":"remove","path":"/a"}])",
+                                                        lim, nullptr, &inverse);
+    EXPECT_EQ(r.code(), errc::patch_too_large);
+    doc = parse_exact(R"({"a":[[1]]})");
+    r = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, R"([{"op":"remove","path":"/a"}])",
+                                                        lim, nullptr, &inverse);
+    EXPECT_TRUE(r) << r.message();
+    EXPECT_EQ(serialize(inverse), R"([{"op":"add","path":"/a","value":[[1]]}])");
 }
 
 TEST(Inverse, TooLargeAnInverseRefusesThePatch) {

@@ -234,6 +234,9 @@ TEST(Changed, OnlyRealModificationsCount) {
                     R"([{"op":"replace","path":"/a","value":{"y":2,"x":1}}])").changed);
     EXPECT_FALSE(run(R"({"a":{"x":1,"y":2}})",
                      R"([{"op":"replace","path":"/a","value":{"x":1,"y":2}}])").changed);
+    // The root, replaced by a scalar and back, is no change either.
+    EXPECT_FALSE(run("1", R"([{"op":"replace","path":"","value":2},
+                             {"op":"replace","path":"","value":1}])").changed);
     // A real change followed by a replace with the same value is still a change.
     EXPECT_TRUE(run(R"({"a":1,"b":1})", R"([{"op":"replace","path":"/a","value":2},
                                             {"op":"replace","path":"/b","value":1}])").changed);

@@ -27,7 +27,7 @@ namespace detail {
 // One row per operation: everything about an op that is not how the engine applies it.
 struct op_row {
     op_type op;
-    const char* name;
+    std::string_view name;  // a literal: name.data() is NUL-terminated
     bool needs_from;       // reads a "from" pointer
     bool needs_value;      // carries a "value"
     unsigned undo_entries; // entries in the undo log when applied
@@ -62,7 +62,7 @@ inline const op_row& row_of(op_type op) noexcept { return op_table[static_cast<s
 /// No-throw. The string is static.
 inline const char* op_name(op_type op) noexcept {
     const auto i = static_cast<std::size_t>(op);
-    return i < detail::op_count ? detail::op_table[i].name : "?";
+    return i < detail::op_count ? detail::op_table[i].name.data() : "?";
 }
 
 /// One operation of a patch that decoded cleanly. `from` is set only for move and copy, `value`

@@ -19,6 +19,7 @@
 #include <relpatch/detail/value.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <type_traits>
 
 namespace relpatch {
@@ -43,6 +44,16 @@ template <class Policy>
 constexpr bool is_release_policy =
     std::is_same<Policy, release_policy>::value || std::is_same<Policy, ordered_release_policy>::value;
 
+// Bytes a pool allocator has handed out (0 for allocators that do not say).
+template <class Allocator>
+inline std::size_t pool_size(const Allocator&) noexcept {
+    return 0;
+}
+template <class Base>
+inline std::size_t pool_size(const RAPIDJSON_NAMESPACE::MemoryPoolAllocator<Base>& pool) noexcept {
+    return pool.Size();
+}
+
 // Whether applying `op` creates values in the document's allocator.
 template <class V>
 inline bool creates_values(const basic_operation<V>& op) noexcept {
@@ -50,8 +61,8 @@ inline bool creates_values(const basic_operation<V>& op) noexcept {
     case op_type::add:
     case op_type::copy: return true;
     case op_type::replace: return op.value->IsString() || op.value->IsArray() || op.value->IsObject();
+    case op_type::move: return true;  // adding to an object creates the member's name
     case op_type::remove:
-    case op_type::move:
     case op_type::test: return false;
     }
     return false;
@@ -60,15 +71,23 @@ inline bool creates_values(const basic_operation<V>& op) noexcept {
 // Applies every operation with an engine whose new values live in `value_alloc`. With
 // `commit`, keeps the result; otherwise rolls it back (a trial run).
 // With `inverse` (a document, or void for none), also writes the inverse patch into it.
+// The inverse is built in a document of its own and handed over only when the patch applies.
+// `bytes` is what the document's allocator may still take.
 template <class V, class Allocator, class Inverse = void>
 inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
                          Allocator& value_alloc, const limits& lim, work_meter& work,
-                         const V* const* targets, bool commit,
+                         std::size_t bytes, const V* const* targets, bool commit,
                          Inverse* inverse = nullptr) noexcept {
-    engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work);
+    // Made only when asked for: a document allocates its allocator, and the release hot path
+    // allocates nothing.
+    using Built = std::conditional_t<std::is_void<Inverse>::value, V, Inverse>;
+    std::optional<Built> built;
+    engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work, bytes);
     if (!eng.reserve(ops)) return failure<V>(errc::out_of_memory, result::npos,
                                              "out of memory for the undo log");
-    if (inverse != nullptr) eng.record_inverse();
+    if constexpr (!std::is_void<Inverse>::value) {
+        if (inverse != nullptr) eng.record_inverse(built.emplace().GetAllocator());
+    }
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const basic_operation<V>& op = ops[i];
         bool at_from = false;
@@ -79,14 +98,20 @@ inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
     }
     if constexpr (!std::is_void<Inverse>::value) {
         if (inverse != nullptr) {
-            const errc e = eng.invert(*inverse, lim.max_patch_bytes);
+            const errc e = eng.invert(*built, lim);
             if (e != errc::success)
-                return failure<V>(e, result::npos, "the inverse patch cannot be built");
+                return failure<V>(e, result::npos,
+                                  "the inverse patch would be over the limits of a patch");
         }
     }
     result r;
     result_access::changed(r, eng.changed());
-    if (commit) eng.commit();
+    if (commit) {
+        eng.commit();
+        if constexpr (!std::is_void<Inverse>::value) {
+            if (inverse != nullptr) inverse->Swap(*built);
+        }
+    }
     return r;
 }
 
@@ -128,18 +153,24 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
 
     if constexpr (!Allocator::kNeedFree && std::is_default_constructible<Allocator>::value) {
         if (stage) {
-            // The trial has its own budget: the real run then costs no more than it did.
+            // The trial (inverse included, so that a patch whose inverse is over the limits is
+            // refused here) and the real run share the work budget, and the real run may take
+            // only what the trial's container growth left of max_added_bytes: together they
+            // stay within both limits.
             Allocator scratch;
-            work_meter trial_work(lim.max_work);
-            const result trial =
-                run_engine<V, Allocator>(doc, ops, alloc, scratch, lim, trial_work, nullptr, false);
+            const std::size_t before = pool_size(alloc);
+            const result trial = run_engine<V, Allocator>(doc, ops, alloc, scratch, lim, work,
+                                                          lim.max_added_bytes, nullptr, false,
+                                                          inverse);
             if (!trial) return trial;
-            return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, nullptr, true,
+            const std::size_t grown = pool_size(alloc) - before;
+            const std::size_t left = grown < lim.max_added_bytes ? lim.max_added_bytes - grown : 0;
+            return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, left, nullptr, true,
                                             inverse);
         }
     }
-    return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, stage ? nullptr : targets,
-                                    true, inverse);
+    return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, lim.max_added_bytes,
+                                    stage ? nullptr : targets, true, inverse);
 }
 
 }  // namespace detail

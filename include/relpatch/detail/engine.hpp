@@ -72,10 +72,12 @@ public:
 
     // `document_allocator` owns `document`; new values and member names are created in
     // `value_allocator` (the same, or a scratch allocator while a patch is staged).
+    // `bytes` is what the document's allocator may still take (limits::max_added_bytes, less
+    // what a trial run already took).
     engine(V& document, Allocator& document_allocator, Allocator& value_allocator,
-           const limits& lim, work_meter& work) noexcept
+           const limits& lim, work_meter& work, std::size_t bytes) noexcept
         : doc_(document), doc_alloc_(document_allocator), value_alloc_(value_allocator),
-          work_(work), bytes_left_(lim.max_added_bytes),
+          work_(work), bytes_left_(bytes),
           max_depth_(std::min(lim.max_document_depth, hard_max_depth)) {}
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
@@ -100,7 +102,7 @@ public:
         switch (op.op) {
         case op_type::add: {
             V value;
-            const errc e = copy_in(*op.value, depth_of(op.path), value);
+            const errc e = copy_in(*op.value, op.path, value);
             return e != errc::success ? e : add(op.path, value);
         }
         case op_type::remove: {
@@ -117,7 +119,7 @@ public:
                 return e;
             }
             V value;
-            e = copy_in(*source, depth_of(op.path), value);
+            e = copy_in(*source, op.path, value);
             if (e == errc::success) return add(op.path, value);
             at_from = true;  // what is copied is too large or too deep
             return e;
@@ -133,9 +135,10 @@ public:
         return same ? errc::success : errc::test_failed;
     }
 
-    // Keeps what invert() needs that the undo log alone does not hold (the value a move puts
-    // at the root). Call before the first apply().
-    void record_inverse() noexcept { record_inverse_ = true; }
+    // Keeps what invert() needs that the undo log alone does not hold (a copy of what a move put
+    // where something was, or in an ancestor's place), in `alloc` (the inverse's allocator, so a
+    // refused patch leaves nothing of it in the document's). Call before the first apply().
+    void record_inverse(Allocator& alloc) noexcept { inverse_alloc_ = &alloc; }
 
     // Keeps what was applied: the destructor will not roll it back.
     void commit() noexcept { committed_ = true; }
@@ -169,17 +172,20 @@ public:
     // exactly the locations the patch changed. Built from the undo log, newest first; a patch
     // of scalar replaces gets one replace per location whose value really changed (so the
     // release policies' inverse holds only release operations, one per phase that changed).
-    // The copies of displaced values are bounded by max_patch_bytes (the inverse is a patch
-    // like any other) and charged to the work budget. Call after the last apply(), before
-    // commit(). Errors: patch_too_large, work_limit_exceeded, out_of_memory.
+    // The inverse is a patch like any other and must be one `lim` accepts: at most
+    // max_operations operations, pointers within max_pointer_length, values nesting within
+    // max_depth - 2, and values and paths within max_patch_bytes; else patch_too_large. The copies
+    // are charged to the work budget. Call after the last apply(), before commit(). Errors:
+    // patch_too_large, work_limit_exceeded, out_of_memory.
     template <class Document>
-    errc invert(Document& out, std::size_t max_bytes) noexcept {
+    errc invert(Document& out, const limits& lim) noexcept {
+        const std::size_t value_depth = std::min(lim.max_depth, hard_max_depth);
         using Ch = typename V::Ch;
         using OutValue = typename Document::ValueType;
         using string = std::basic_string<Ch>;
         auto& a = out.GetAllocator();
         out.SetArray();
-        std::size_t bytes_left = max_bytes;
+        std::size_t bytes_left = lim.max_patch_bytes;
         const auto text = [&](const string& s) noexcept {
             return OutValue(s.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(s.size()), a);
         };
@@ -190,13 +196,20 @@ public:
         };
         const auto emit = [&](const char* op, const string& path, const string* from,
                               const V* value) noexcept -> errc {
+            const std::size_t longest = std::max(path.size(), from != nullptr ? from->size() : 0);
+            const std::size_t path_bytes = (path.size() + (from != nullptr ? from->size() : 0)) * sizeof(Ch);
+            if (out.Size() >= lim.max_operations || longest > lim.max_pointer_length ||
+                path_bytes > bytes_left)
+                return errc::patch_too_large;
+            bytes_left -= path_bytes;
             OutValue op_object(RAPIDJSON_NAMESPACE::kObjectType);
             op_object.AddMember(text(ascii("op")), text(ascii(op)), a);
             if (from != nullptr) op_object.AddMember(text(ascii("from")), text(*from), a);
             op_object.AddMember(text(ascii("path")), text(path), a);
             if (value != nullptr) {
                 value_size size;
-                errc e = measure(*value, hard_max_depth, bytes_left, work_, size);
+                errc e = measure(*value, value_depth > 2 ? value_depth - 2 : 0, bytes_left, work_,
+                                 size);
                 if (e == errc::growth_limit_exceeded || e == errc::nesting_too_deep)
                     e = errc::patch_too_large;
                 if (e != errc::success) return e;
@@ -297,7 +310,8 @@ private:
     bool net_effect_applies() const noexcept {
         for (std::size_t i = 0; i < log_.size(); ++i) {
             const entry& e = log_[i];
-            if (e.kind != entry::value_replaced || e.value.IsObject() || e.value.IsArray())
+            if ((e.kind != entry::value_replaced && e.kind != entry::root_replaced) ||
+                e.value.IsObject() || e.value.IsArray())
                 return false;
         }
         for (std::size_t i = 0; i < log_.size(); ++i)
@@ -318,14 +332,31 @@ private:
 
     // The first member of `object` named `t`, charging one unit per member looked at (and the
     // bytes compared when the lengths match).
+    // The token is decoded once; a member is compared only when its length is the decoded
+    // length, and then with memcmp, charged by its bytes.
     member_t<V>* find(V& object, const token& t, errc& e) noexcept {
-        const std::size_t size = t.escaped().size();
+        using Ch = typename V::Ch;
+        const auto escaped = t.escaped();
+        const std::size_t size = t.decoded_size();
+        const Ch* wanted = escaped.data();
+        small_vector<Ch, 64> decoded;
+        if (size != escaped.size()) {  // has escapes: decode into a buffer
+            if (!decoded.reserve(size + 1)) {
+                e = errc::out_of_memory;
+                return nullptr;
+            }
+            for (std::size_t i = 0; i < size; ++i) decoded.emplace_back(Ch());
+            t.decode(decoded.data());
+            wanted = decoded.data();
+        }
         std::size_t units = 0;
         member_t<V>* found = nullptr;
         for (auto& m : members(object)) {
             const std::size_t n = m.name.GetStringLength();
-            units += n == size ? 1 + n / work_meter::bytes_per_unit : 1;
-            if (t.equals(m.name.GetString(), n)) {
+            ++units;
+            if (n != size) continue;
+            units += n * sizeof(Ch) / work_meter::bytes_per_unit;
+            if (n == 0 || std::memcmp(m.name.GetString(), wanted, n * sizeof(Ch)) == 0) {
                 found = &m;
                 break;
             }
@@ -365,9 +396,26 @@ private:
         return work_.charge_bytes(bytes) ? errc::success : errc::work_limit_exceeded;
     }
 
+    // A copy of `in` in the inverse's allocator, charged to the work budget only (the document's
+    // allocator takes nothing).
+    errc copy_for_inverse(const V& in, V& out) noexcept {
+        value_size size;
+        const errc e = measure(in, hard_max_depth, static_cast<std::size_t>(-1), work_, size);
+        if (e != errc::success) return e;
+        if (!work_.charge_bytes(size.bytes)) return errc::work_limit_exceeded;
+        return deep_copy(out, in, *inverse_alloc_);
+    }
+
     // Checks that `in`, placed at depth `at`, keeps the document within max_document_depth and
     // the budgets, then copies it into the value allocator.
-    errc copy_in(const V& in, std::size_t at, V& out) noexcept {
+    errc copy_in(const V& in, const pointer_type& path, V& out) noexcept {
+        if (!in.IsArray() && !in.IsObject()) {
+            // A scalar goes where a value or a parent already is: the document gets no deeper.
+            const std::size_t bytes = in.IsString() ? string_bytes<V>(in.GetStringLength()) : 0;
+            const errc e = bytes != 0 ? spend(bytes) : errc::success;
+            return e != errc::success ? e : deep_copy(out, in, value_alloc_);
+        }
+        const std::size_t at = depth_of(path);
         if (at > max_depth_) return errc::document_too_deep;
         value_size size;
         errc e = measure(in, max_depth_ - at, bytes_left_, work_, size);
@@ -467,7 +515,7 @@ private:
         if (target == nullptr) e = resolve(path, target);
         if (e != errc::success) return e;
         V value;
-        e = copy_in(patch_value, depth_of(path), value);
+        e = copy_in(patch_value, path, value);
         if (e != errc::success) return e;
         if (target->IsObject() || target->IsArray() || value.IsObject() || value.IsArray())
             layout_stable_ = false;
@@ -501,40 +549,40 @@ private:
             at_from = true;
             return e;
         }
-        // Moving a value up into one of its ancestors' places cannot be reversed by a move (the
-        // reverse "from" would be a proper prefix of its "path"): the inverse re-adds a copy.
-        const bool keep_copy = record_inverse_ && path.is_proper_prefix_of(from);
-        V moved;
-        if (keep_copy) {
-            value_size size;
-            e = measure(static_cast<const V&>(value), hard_max_depth, bytes_left_, work_, size);
-            if (e == errc::nesting_too_deep) e = errc::document_too_deep;
-            if (e == errc::success) e = spend(size.bytes);
-            if (e == errc::success) e = deep_copy(moved, static_cast<const V&>(value), value_alloc_);
-            if (e != errc::success) {
-                carry_.Swap(value);
-                return e;
-            }
-        }
         e = add(path, value);
         if (e != errc::success) {
             carry_.Swap(value);  // the remove's undo takes it back
             return e;
         }
-        if (keep_copy) {
-            log_.back().moved.Swap(moved);
-            log_.back().has_moved = true;
+        // A move that replaced a value, or went up into an ancestor's place, cannot be reversed
+        // by a move alone (the replaced value would land at shifted indices; the reverse "from"
+        // would be a proper prefix of its "path"): the inverse restores the place and re-adds a
+        // copy of the moved value, taken now.
+        entry& added = log_.back();
+        if (inverse_alloc_ != nullptr &&
+            (added.kind == entry::value_replaced || added.kind == entry::root_replaced ||
+             path.is_proper_prefix_of(from))) {
+            V* now = nullptr;
+            e = resolve(path, now);
+            RELPATCH_ASSERT(e == errc::success);
+            if (e == errc::success) e = copy_for_inverse(*now, added.moved);
+            if (e != errc::success) return e;
+            added.has_moved = true;
         }
-        return e;
+        return errc::success;
     }
 
     // Exchanges `slot` (at `path`) with `value`, logging the old value.
     errc swap_in(const pointer_type& path, V& slot, V& value,
                  typename entry::kind_type kind) noexcept {
         bool same = false;
-        const errc e = compare(static_cast<const V&>(slot), static_cast<const V&>(value),
-                               compare_mode::identical, work_, same);
-        if (e != errc::success) return e;
+        if (!slot.IsArray() && !slot.IsObject() && !value.IsArray() && !value.IsObject()) {
+            same = scalars_identical(slot, value);
+        } else {
+            const errc e = compare(static_cast<const V&>(slot), static_cast<const V&>(value),
+                                   compare_mode::identical, work_, same);
+            if (e != errc::success) return e;
+        }
         log(kind, path);
         log_.back().slot = &slot;
         slot.Swap(value);
@@ -619,7 +667,7 @@ private:
     std::size_t bytes_left_;
     std::size_t max_depth_;
     bool committed_ = false;
-    bool record_inverse_ = false;
+    Allocator* inverse_alloc_ = nullptr;  // set by record_inverse()
     bool changed_ = false;
     bool layout_stable_ = true;  // no container has moved or been replaced yet
     V carry_;  // a value on its way from one undo step to the next (see move)

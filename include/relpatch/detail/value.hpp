@@ -330,12 +330,17 @@ struct value_size {
 template <class V>
 inline errc measure(const V& v, std::size_t max_depth, std::size_t max_bytes, work_meter& work,
                     value_size& out) noexcept {
+    out = value_size();
+    if (!v.IsArray() && !v.IsObject()) {  // the common case: no frames
+        if (!work.charge(1)) return errc::work_limit_exceeded;
+        out.bytes = v.IsString() ? string_bytes<V>(v.GetStringLength()) : 0;
+        return out.bytes > max_bytes ? errc::growth_limit_exceeded : errc::success;
+    }
     struct frame {
         const V* v;
         std::size_t next;
     };
     small_vector<frame, 16> frames;
-    out = value_size();
     const auto visit = [&](const V& x) noexcept -> errc {
         if (!work.charge(1)) return errc::work_limit_exceeded;
         std::size_t bytes = 0;
