@@ -151,6 +151,23 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
         }
     }
 
+    if constexpr (is_release_policy<Policy>) {
+        // Every operation replaces an existing boolean by a boolean (the policy found each one):
+        // nothing can fail any more, so the booleans are set directly, without an undo log.
+        // changed() compares each location's final value with its value before the patch.
+        if (inverse == nullptr && ops.size() <= inline_ops) {
+            bool before[inline_ops];
+            for (std::size_t i = 0; i < ops.size(); ++i) before[i] = targets[i]->IsTrue();
+            for (std::size_t i = 0; i < ops.size(); ++i)
+                const_cast<V*>(targets[i])->SetBool(ops[i].value->IsTrue());
+            bool changed = false;
+            for (std::size_t i = 0; i < ops.size(); ++i)
+                changed = changed || targets[i]->IsTrue() != before[i];
+            result r;
+            result_access::changed(r, changed);
+            return r;
+        }
+    }
     if constexpr (!Allocator::kNeedFree && std::is_default_constructible<Allocator>::value) {
         if (stage) {
             // The trial (inverse included, so that a patch whose inverse is over the limits is

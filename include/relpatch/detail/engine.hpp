@@ -287,6 +287,14 @@ private:
     // sorted by path, then by order, in O(n log n). False when memory runs out.
     template <class F>
     bool for_each_location(F f) const noexcept {
+        if (log_.size() <= inline_ops) {  // few entries: a quadratic look is cheaper than a sort
+            for (std::size_t i = 0; i < log_.size(); ++i) {
+                bool first = true;
+                for (std::size_t j = 0; j < i && first; ++j) first = log_[j].path != log_[i].path;
+                if (first) f(log_[i]);
+            }
+            return true;
+        }
         small_vector<std::uint32_t, inline_ops> order;
         if (!order.reserve(log_.size())) return false;
         for (std::size_t i = 0; i < log_.size(); ++i)
