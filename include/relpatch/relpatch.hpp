@@ -20,5 +20,6 @@
 #include <relpatch/patch.hpp>
 #include <relpatch/prepared.hpp>
 #include <relpatch/document.hpp>
+#include <relpatch/text_patch.hpp>
 
 #endif
