@@ -21,5 +21,6 @@
 #include <relpatch/prepared.hpp>
 #include <relpatch/document.hpp>
 #include <relpatch/text_patch.hpp>
+#include <relpatch/diff.hpp>
 
 #endif
