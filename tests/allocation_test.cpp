@@ -88,4 +88,47 @@ TEST(Allocations, PreparedPatchAppliesWithoutAllocating) {
     EXPECT_TRUE(r) << r.message();
 }
 
+// apply_patch_to_text validates and edits a stored text without the heap when `out` has the
+// capacity: release and ordered release patches (up to 2048 phases for the ordered policy's
+// per-phase states), rfc6902 replaces, refusals.
+TEST(Allocations, TextPathAllocatesNothing) {
+    for (int phases : {1, 10, 1000, 2000}) {
+        std::string doc = release_document(phases);
+        const std::string last = std::to_string(phases - 1);
+        std::string out;
+        out.reserve(doc.size() + 64);
+        std::string comment;
+        comment.reserve(64);
+        const std::string set_last =
+            R"([{"op":"replace","path":"/phases/)" + last + R"(/complete","value":true}])";
+        const std::string invalid = doc + "x";
+        relpatch::result r1, r2, r3, r4, r5, r6, r7;
+        EXPECT_EQ(count_allocations([&] {
+                      r1 = relpatch::apply_patch_to_text(doc, set_last, out, relpatch::limits(),
+                                                         &comment);
+                      r2 = relpatch::apply_patch_to_text<relpatch::ordered_release_policy>(
+                          doc, R"([{"op":"replace","path":"/phases/0/complete","value":true},
+                                   {"op":"replace","path":"/phases/0/complete","value":false}])",
+                          out);
+                      r3 = relpatch::apply_patch_to_text<relpatch::rfc6902_policy>(
+                          doc, R"([{"op":"replace","path":"/name","value":"renamed"}])", out);
+                      r4 = relpatch::apply_patch_to_text(
+                          doc, R"([{"op":"replace","path":"/name","value":true}])", out);
+                      r5 = relpatch::apply_patch_to_text(invalid, "[]", out);
+                      r6 = relpatch::apply_patch_to_text(doc, "[]", out);
+                      r7 = relpatch::apply_patch_to_text(doc, R"([{"op":"replace","path":"/phases/0/complete","value":false}])", doc);
+                  }),
+                  0u)
+            << phases << " phases";
+        EXPECT_TRUE(r1) << r1.message();
+        EXPECT_TRUE(r2) << r2.message();
+        EXPECT_TRUE(r3) << r3.message();
+        EXPECT_EQ(r4.code(), relpatch::errc::path_not_allowed);
+        EXPECT_EQ(r5.code(), relpatch::errc::invalid_document);
+        EXPECT_TRUE(r6);
+        EXPECT_TRUE(r7);
+        EXPECT_FALSE(r7.changed());
+    }
+}
+
 }  // namespace

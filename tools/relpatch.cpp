@@ -9,6 +9,8 @@
 // is streamed through a small buffer. A run costs about DOC's size plus its DOM at the peak (while
 // parsing), and the DOM alone afterwards.
 
+#include "diff_command.hpp"
+
 #include <relpatch/relpatch.hpp>
 
 #include <rapidjson/prettywriter.h>
@@ -435,6 +437,8 @@ int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `relpatch diff [--policy ...] FROM TO` (tools/diff_command.cpp).
+    if (argc > 1 && std::string_view(argv[1]) == "diff") return run_diff_command(argc - 1, argv + 1);
     options opt;
     if (const int status = parse_arguments(argc, argv, opt); status >= 0) return status;
 

@@ -1,0 +1,199 @@
+// apply_patch_to_text and its peers on stored release documents as text: 1, 10, 100 and 1000
+// phases of bench_common.hpp's release document, indented by two spaces like
+// examples/release.json, patched at the last phase. Every case starts from the stored text and
+// ends with the patched (or copied) text in a std::string that already has the capacity.
+// Counters: bytes/s of document text, allocs/op (see tests/allocation_counter.hpp).
+
+#include "allocation_counter.hpp"
+#include "bench_common.hpp"
+
+#include <relpatch/relpatch.hpp>
+
+#include <benchmark/benchmark.h>
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#ifdef RELPATCH_BENCH_HAVE_NLOHMANN
+#include <nlohmann/json.hpp>
+#endif
+#ifdef RELPATCH_BENCH_HAVE_SIMDJSON
+#include <simdjson.h>
+#endif
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace {
+
+using relpatch_bench::complete_patch;
+
+void phase_args(benchmark::internal::Benchmark* b) {
+    for (int n : {1, 10, 100, 1000}) b->Arg(n);
+}
+
+// The release document as examples/release.json lays it out.
+std::string stored_document(int phases) {
+    rapidjson::Document d;
+    d.Parse(relpatch_bench::release_document(phases).c_str());
+    rapidjson::StringBuffer sb;
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+    w.SetIndent(' ', 2);
+    d.Accept(w);
+    return std::string(sb.GetString(), sb.GetSize()) + "\n";
+}
+
+template <class F>
+void measure(benchmark::State& state, const std::string& doc, F&& body) {
+    relpatch_test_allocations = 0;
+    relpatch_test_counting = true;
+    for (auto _ : state) body();
+    relpatch_test_counting = false;
+    state.counters["allocs/op"] = benchmark::Counter(
+        static_cast<double>(relpatch_test_allocations), benchmark::Counter::kAvgIterations);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(doc.size()));
+}
+
+void check(benchmark::State& state, bool ok) {
+    if (!ok) state.SkipWithError("unexpected outcome");
+}
+
+// Checks that `out` is `doc` with the last phase's "complete" set to true.
+bool patched(const std::string& doc, const std::string& out) {
+    const std::size_t at = doc.rfind("\"complete\": false");
+    return at != std::string::npos && out.size() + 1 == doc.size() &&
+           out.compare(0, at, doc, 0, at) == 0 &&
+           out.compare(at, 16, "\"complete\": true") == 0;
+}
+
+// apply_patch_to_text under release_policy: validate, find, edit, copy.
+template <class Policy, bool Simd>
+void BM_text(benchmark::State& state) {
+    const int phases = static_cast<int>(state.range(0));
+    std::string doc = stored_document(phases);
+    if (std::is_same<Policy, relpatch::ordered_release_policy>::value) {
+        // Every phase but the last complete, so that completing the last one is in order.
+        const std::string_view incomplete = "\"complete\": false";
+        for (int i = 0; i + 1 < phases; ++i)
+            doc.replace(doc.find(incomplete), incomplete.size(), "\"complete\": true");
+    }
+    const std::string patch = complete_patch(phases - 1);
+    std::string out;
+    out.reserve(doc.size() + 64);
+    bool ok = true;
+    measure(state, doc, [&] {
+        const relpatch::result r =
+            relpatch::detail::patch_text<Policy, Simd>(doc, patch, out, relpatch::limits(), nullptr);
+        ok = ok && r && r.changed();
+        benchmark::DoNotOptimize(out.data());
+    });
+    check(state, ok && patched(doc, out));
+}
+void BM_text_release(benchmark::State& s) { BM_text<relpatch::release_policy, relpatch::detail::simd_default>(s); }
+void BM_text_ordered(benchmark::State& s) { BM_text<relpatch::ordered_release_policy, relpatch::detail::simd_default>(s); }
+void BM_text_rfc6902(benchmark::State& s) { BM_text<relpatch::rfc6902_policy, relpatch::detail::simd_default>(s); }
+void BM_text_release_portable(benchmark::State& s) { BM_text<relpatch::release_policy, false>(s); }
+
+// The DOM round trip: parse_document, apply_patch, rapidjson::Writer.
+void BM_dom_round_trip(benchmark::State& state) {
+    const int phases = static_cast<int>(state.range(0));
+    const std::string doc = stored_document(phases);
+    const std::string patch = complete_patch(phases - 1);
+    rapidjson::StringBuffer sb(nullptr, doc.size() + 64);
+    bool ok = true;
+    measure(state, doc, [&] {
+        rapidjson::Document d;
+        ok = ok && relpatch::parse_document(std::string_view(doc), d) &&
+             relpatch::apply_patch(d, patch);
+        sb.Clear();
+        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+        d.Accept(w);
+        benchmark::DoNotOptimize(sb.GetString());
+    });
+    check(state, ok);
+}
+
+// RapidJSON's SAX Reader validating the text (UTF-8 included) with a handler that does
+// nothing, then a copy: what checking a stored text and passing it on costs at least.
+void BM_rapidjson_validate_copy(benchmark::State& state) {
+    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    std::string out;
+    out.reserve(doc.size() + 64);
+    bool ok = true;
+    measure(state, doc, [&] {
+        rapidjson::Reader reader;
+        rapidjson::BaseReaderHandler<> handler;
+        rapidjson::StringStream in(doc.c_str());
+        ok = ok && !reader.Parse<rapidjson::kParseValidateEncodingFlag>(in, handler).IsError();
+        out.assign(doc);
+        benchmark::DoNotOptimize(out.data());
+    });
+    check(state, ok);
+}
+
+// The floor: copying the text.
+void BM_memcpy(benchmark::State& state) {
+    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    std::string out;
+    out.reserve(doc.size() + 64);
+    measure(state, doc, [&] {
+        out.assign(doc);
+        benchmark::DoNotOptimize(out.data());
+    });
+}
+
+#ifdef RELPATCH_BENCH_HAVE_NLOHMANN
+// Peer: nlohmann::json parse, patch_inplace, dump.
+void BM_nlohmann_round_trip(benchmark::State& state) {
+    const int phases = static_cast<int>(state.range(0));
+    const std::string doc = stored_document(phases);
+    const std::string patch = complete_patch(phases - 1);
+    std::string out;
+    measure(state, doc, [&] {
+        nlohmann::json d = nlohmann::json::parse(doc);
+        d.patch_inplace(nlohmann::json::parse(patch));
+        out = d.dump();
+        benchmark::DoNotOptimize(out.data());
+    });
+    check(state, out.find("\"complete\":true") != std::string::npos);
+}
+BENCHMARK(BM_nlohmann_round_trip)->Apply(phase_args);
+#endif
+
+#ifdef RELPATCH_BENCH_HAVE_SIMDJSON
+// Reference: simdjson's DOM parser (reused, so its buffers are allocated once) validating the
+// text, then a copy. Not a patch: simdjson does not write JSON back.
+void BM_simdjson_validate_copy(benchmark::State& state) {
+    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    const simdjson::padded_string padded(doc);
+    simdjson::dom::parser parser;
+    std::string out;
+    out.reserve(doc.size() + 64);
+    bool ok = true;
+    measure(state, doc, [&] {
+        simdjson::dom::element root;
+        ok = ok && parser.parse(padded).get(root) == simdjson::SUCCESS;
+        out.assign(doc);
+        benchmark::DoNotOptimize(out.data());
+    });
+    check(state, ok);
+}
+BENCHMARK(BM_simdjson_validate_copy)->Apply(phase_args);
+#endif
+
+BENCHMARK(BM_text_release)->Apply(phase_args);
+BENCHMARK(BM_text_ordered)->Apply(phase_args);
+BENCHMARK(BM_text_rfc6902)->Apply(phase_args);
+BENCHMARK(BM_text_release_portable)->Apply(phase_args);
+BENCHMARK(BM_dom_round_trip)->Apply(phase_args);
+BENCHMARK(BM_rapidjson_validate_copy)->Apply(phase_args);
+BENCHMARK(BM_memcpy)->Apply(phase_args);
+
+}  // namespace
+
+BENCHMARK_MAIN();
