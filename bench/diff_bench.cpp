@@ -52,8 +52,8 @@ void measure(benchmark::State& state, F&& body) {
     relpatch_test_counting = true;
     for (auto _ : state) body();
     relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(
-        static_cast<double>(relpatch_test_allocations), benchmark::Counter::kAvgIterations);
+    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
+                                                     benchmark::Counter::kAvgIterations);
 }
 
 void check(benchmark::State& state, bool ok) {
@@ -112,7 +112,8 @@ void BM_nlohmann_diff_text(benchmark::State& state) {
     bool ok = true;
     std::string patch;
     measure(state, [&] {
-        patch = nlohmann::json::diff(nlohmann::json::parse(t.from), nlohmann::json::parse(t.to)).dump();
+        patch =
+            nlohmann::json::diff(nlohmann::json::parse(t.from), nlohmann::json::parse(t.to)).dump();
         benchmark::DoNotOptimize(patch);
     });
     check(state, ok && patch.size() > 2);

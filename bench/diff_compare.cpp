@@ -33,8 +33,8 @@ bool gives(const rapidjson::Value& from, const std::string& patch, const rapidjs
     relpatch::detail::work_meter work(static_cast<std::size_t>(-1));
     bool same = false;
     return relpatch::detail::compare(static_cast<const rapidjson::Value&>(doc), to,
-                                     relpatch::detail::compare_mode::rfc, work, same) ==
-               relpatch::errc::success &&
+                                     relpatch::detail::compare_mode::rfc, work,
+                                     same) == relpatch::errc::success &&
            same;
 }
 
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
         const nlohmann::json both = nlohmann::json::parse(line);
         const std::string theirs = nlohmann::json::diff(both[0], both[1]).dump();
         if (!gives(pair[0], theirs, pair[1])) {
-            std::fprintf(stderr, "line %zu: nlohmann's patch is wrong: %s\n", number, theirs.c_str());
+            std::fprintf(stderr, "line %zu: nlohmann's patch is wrong: %s\n", number,
+                         theirs.c_str());
             return 1;
         }
         std::printf("%u %zu %zu %zu\n", patch.Size(), ours.size(),

@@ -328,8 +328,8 @@ void BM_test_long_names_3900_members(benchmark::State& state) {
         for (int i = 0; i < 3899; ++i) x.doc_text += "\"" + near + "\":0,";
         x.doc_text += "\"" + std::string(length, 'a') + "\":0}";
         x.doc = std::make_unique<rapidjson::Document>(parse(x.doc_text));
-        x.patch = repeat(1000, R"({"op":"test","path":"/)" + std::string(length, 'a') +
-                                   R"(","value":0})");
+        x.patch = repeat(
+            1000, R"({"op":"test","path":"/)" + std::string(length, 'a') + R"(","value":0})");
         return x;
     });
     static_cast<void>(apply_in_place(state, f, relpatch::limits()));  // reported, not asserted

@@ -41,8 +41,8 @@ void measure(benchmark::State& state, F&& body) {
     relpatch_test_counting = true;
     for (auto _ : state) body();
     relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(
-        static_cast<double>(relpatch_test_allocations), benchmark::Counter::kAvgIterations);
+    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
+                                                     benchmark::Counter::kAvgIterations);
 }
 
 void check(benchmark::State& state, bool ok) {
@@ -95,7 +95,8 @@ void BM_relpatch_rfc6902(benchmark::State& state) {
     rapidjson::Document doc = parse_doc(static_cast<int>(state.range(0)));
     const std::string patch = complete_patch(static_cast<int>(state.range(0)) - 1);
     measure(state, [&] {
-        benchmark::DoNotOptimize(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch).code());
+        benchmark::DoNotOptimize(
+            relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch).code());
     });
     check(state, static_cast<bool>(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch)));
 }
@@ -246,9 +247,15 @@ struct release_handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, release
         key = k == "op" ? op : k == "path" ? path : k == "value" ? value : none;
         return key != none;
     }
-    bool EndObject(rapidjson::SizeType) { --depth; return true; }
+    bool EndObject(rapidjson::SizeType) {
+        --depth;
+        return true;
+    }
     bool StartArray() { return ++depth == 1; }
-    bool EndArray(rapidjson::SizeType) { --depth; return true; }
+    bool EndArray(rapidjson::SizeType) {
+        --depth;
+        return true;
+    }
 };
 
 void BM_floor_sax(benchmark::State& state) {

@@ -53,8 +53,8 @@ void measure(benchmark::State& state, const std::string& doc, F&& body) {
     relpatch_test_counting = true;
     for (auto _ : state) body();
     relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(
-        static_cast<double>(relpatch_test_allocations), benchmark::Counter::kAvgIterations);
+    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
+                                                     benchmark::Counter::kAvgIterations);
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(doc.size()));
 }
@@ -67,8 +67,7 @@ void check(benchmark::State& state, bool ok) {
 bool patched(const std::string& doc, const std::string& out) {
     const std::size_t at = doc.rfind("\"complete\": false");
     return at != std::string::npos && out.size() + 1 == doc.size() &&
-           out.compare(0, at, doc, 0, at) == 0 &&
-           out.compare(at, 16, "\"complete\": true") == 0;
+           out.compare(0, at, doc, 0, at) == 0 && out.compare(at, 16, "\"complete\": true") == 0;
 }
 
 // apply_patch_to_text under release_policy: validate, find, edit, copy.
@@ -87,16 +86,22 @@ void BM_text(benchmark::State& state) {
     out.reserve(doc.size() + 64);
     bool ok = true;
     measure(state, doc, [&] {
-        const relpatch::result r =
-            relpatch::detail::patch_text<Policy, Simd>(doc, patch, out, relpatch::limits(), nullptr);
+        const relpatch::result r = relpatch::detail::patch_text<Policy, Simd>(
+            doc, patch, out, relpatch::limits(), nullptr);
         ok = ok && r && r.changed();
         benchmark::DoNotOptimize(out.data());
     });
     check(state, ok && patched(doc, out));
 }
-void BM_text_release(benchmark::State& s) { BM_text<relpatch::release_policy, relpatch::detail::simd_default>(s); }
-void BM_text_ordered(benchmark::State& s) { BM_text<relpatch::ordered_release_policy, relpatch::detail::simd_default>(s); }
-void BM_text_rfc6902(benchmark::State& s) { BM_text<relpatch::rfc6902_policy, relpatch::detail::simd_default>(s); }
+void BM_text_release(benchmark::State& s) {
+    BM_text<relpatch::release_policy, relpatch::detail::simd_default>(s);
+}
+void BM_text_ordered(benchmark::State& s) {
+    BM_text<relpatch::ordered_release_policy, relpatch::detail::simd_default>(s);
+}
+void BM_text_rfc6902(benchmark::State& s) {
+    BM_text<relpatch::rfc6902_policy, relpatch::detail::simd_default>(s);
+}
 void BM_text_release_portable(benchmark::State& s) { BM_text<relpatch::release_policy, false>(s); }
 
 // The DOM round trip: parse_document, apply_patch, rapidjson::Writer.

@@ -35,12 +35,12 @@
 #endif
 #endif
 
-#define FUZZ_CHECK(cond)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
+#define FUZZ_CHECK(cond)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
             std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                 \
-        }                                                                                 \
+            std::abort();                                                                      \
+        }                                                                                      \
     } while (0)
 
 namespace relpatch_fuzz {
@@ -225,7 +225,8 @@ inline bool over_limit(const relpatch::result& r) {
 inline bool reached_engine(const relpatch::result& r) {
     if (r) return true;
     const std::error_code e(r.code());
-    return e == relpatch::condition::does_not_apply || e == relpatch::condition::refused_by_policy ||
+    return e == relpatch::condition::does_not_apply ||
+           e == relpatch::condition::refused_by_policy ||
            r.code() == relpatch::errc::growth_limit_exceeded ||
            r.code() == relpatch::errc::work_limit_exceeded ||
            r.code() == relpatch::errc::document_too_deep;
@@ -263,8 +264,11 @@ private:
         const stats& s = get();
         std::fprintf(stderr, "stats: inputs %lu, results %lu, reached the engine %lu (%.1f%%)\n",
                      s.inputs_, s.results_, s.engine_,
-                     s.results_ ? 100.0 * static_cast<double>(s.engine_) / static_cast<double>(s.results_) : 0.0);
-        for (const auto& c : s.skips_) std::fprintf(stderr, "stats: skipped (%s) %lu\n", c.first, c.second);
+                     s.results_
+                         ? 100.0 * static_cast<double>(s.engine_) / static_cast<double>(s.results_)
+                         : 0.0);
+        for (const auto& c : s.skips_)
+            std::fprintf(stderr, "stats: skipped (%s) %lu\n", c.first, c.second);
     }
     unsigned long inputs_ = 0;
     unsigned long results_ = 0;

@@ -17,12 +17,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#define DIFF_CHECK(cond)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
+#define DIFF_CHECK(cond)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
             std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                 \
-        }                                                                                 \
+            std::abort();                                                                      \
+        }                                                                                      \
     } while (0)
 
 namespace {
@@ -55,7 +55,8 @@ bool same(const rapidjson::Value& a, const rapidjson::Value& b, bool exact) {
     relpatch::detail::work_meter work(static_cast<std::size_t>(-1));
     bool equal = false;
     const relpatch::errc e = relpatch::detail::compare(
-        a, b, exact ? relpatch::detail::compare_mode::identical : relpatch::detail::compare_mode::rfc,
+        a, b,
+        exact ? relpatch::detail::compare_mode::identical : relpatch::detail::compare_mode::rfc,
         work, equal);
     DIFF_CHECK(e == relpatch::errc::success);
     return equal;

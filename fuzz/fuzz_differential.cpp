@@ -99,7 +99,8 @@ const char* screen(const njson& doc, const njson& op) {
             if (parent != nullptr && !parent->is_structured()) return "D3 remove below a scalar";
         }
     } else if (name == "move") {
-        if (from.empty()) return p->get_ref<const std::string&>().empty() ? "D7 move root to root" : nullptr;
+        if (from.empty())
+            return p->get_ref<const std::string&>().empty() ? "D7 move root to root" : nullptr;
         // nlohmann removes "from" first, then adds at "path" in what is left.
         njson after = doc;
         try {
@@ -174,7 +175,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!r && stop > 0 && patch.IsArray()) {
         rapidjson::Document prefix(rapidjson::kArrayType);
         for (rapidjson::SizeType i = 0; i < stop && i < patch.Size(); ++i)
-            prefix.PushBack(rapidjson::Value(patch[i], prefix.GetAllocator()), prefix.GetAllocator());
+            prefix.PushBack(rapidjson::Value(patch[i], prefix.GetAllocator()),
+                            prefix.GetAllocator());
         rapidjson::Document scratch;
         scratch.CopyFrom(original, scratch.GetAllocator());
         if (relpatch_fuzz::over_limit(relpatch::apply_patch<relpatch::rfc6902_policy>(

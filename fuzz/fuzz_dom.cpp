@@ -64,9 +64,9 @@ void check(const rapidjson::Document& original) {
     Document aliased;
     aliased.CopyFrom(host, aliased.GetAllocator());
     const value_t* comment_b = nullptr;
-    const relpatch::result b = relpatch::apply_patch<Policy>(
-        aliased, *relpatch_fuzz::find_member(aliased, "ops"), aliased.GetAllocator(), lim,
-        &comment_b);
+    const relpatch::result b =
+        relpatch::apply_patch<Policy>(aliased, *relpatch_fuzz::find_member(aliased, "ops"),
+                                      aliased.GetAllocator(), lim, &comment_b);
     // Read the comment before anything else touches the document.
     const std::string comment_b_text = comment_text(comment_b);
     const std::string after_b = relpatch_fuzz::serialize(aliased);

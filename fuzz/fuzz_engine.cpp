@@ -33,7 +33,6 @@
 
 RELPATCH_FUZZ_MUTATOR(true, true, false)
 
-
 namespace {
 
 constexpr std::size_t chunk = 64 * 1024;  // MemoryPoolAllocator's default chunk capacity
@@ -77,13 +76,12 @@ void check_round_trip(const rapidjson::Document& doc) {
 // Whether every operation of the patch is a replace or a test (and there is one at least).
 bool only_replace_and_test(std::string_view patch_text) {
     rapidjson::Document patch;
-    if (!relpatch_fuzz::parse_document(patch_text, patch, 64) || !patch.IsArray() ||
-        patch.Empty())
+    if (!relpatch_fuzz::parse_document(patch_text, patch, 64) || !patch.IsArray() || patch.Empty())
         return false;
     for (const auto& op : patch.GetArray()) {
         const rapidjson::Value* name = relpatch_fuzz::find_member(op, "op");
-        if (name == nullptr ||
-            !(relpatch_fuzz::string_is(*name, "replace") || relpatch_fuzz::string_is(*name, "test")))
+        if (name == nullptr || !(relpatch_fuzz::string_is(*name, "replace") ||
+                                 relpatch_fuzz::string_is(*name, "test")))
             return false;
     }
     return true;

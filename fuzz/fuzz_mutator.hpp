@@ -25,14 +25,14 @@
 
 // Provided by libFuzzer; weak so that the replay driver (any compiler, no libFuzzer) links.
 extern "C" __attribute__((weak)) std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
-                                                             std::size_t max_size);
+                                                              std::size_t max_size);
 
 namespace relpatch_fuzz {
 
 struct mutator_options {
-    bool has_params = false;    // input is patch NUL document NUL params (fuzz_engine)
-    bool deep_marker = false;   // "^" in a pointer stands for the wrapped depth (fuzz_engine)
-    bool envelopes = false;     // release policies: {"comment":..., "patch":[...]}
+    bool has_params = false;   // input is patch NUL document NUL params (fuzz_engine)
+    bool deep_marker = false;  // "^" in a pointer stands for the wrapped depth (fuzz_engine)
+    bool envelopes = false;    // release policies: {"comment":..., "patch":[...]}
 };
 
 namespace mutation {
@@ -46,7 +46,9 @@ public:
     std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(gen_() % n); }
     bool one_in(std::size_t n) { return below(n) == 0; }
     template <class T, std::size_t N>
-    const T& pick(const T (&items)[N]) { return items[below(N)]; }
+    const T& pick(const T (&items)[N]) {
+        return items[below(N)];
+    }
 
 private:
     std::minstd_rand gen_;
@@ -57,8 +59,8 @@ inline std::string bytes(const std::string& s, std::size_t room) {
     if (LLVMFuzzerMutate == nullptr) return s;
     std::string buffer = s;
     buffer.resize(s.size() + room + 1);
-    const std::size_t n = LLVMFuzzerMutate(reinterpret_cast<std::uint8_t*>(&buffer[0]), s.size(),
-                                           buffer.size());
+    const std::size_t n =
+        LLVMFuzzerMutate(reinterpret_cast<std::uint8_t*>(&buffer[0]), s.size(), buffer.size());
     buffer.resize(n);
     return buffer;
 }
@@ -89,7 +91,8 @@ inline void collect_pointers(const Value& doc, std::vector<std::string>& out, ra
         } else if (it.v->IsObject()) {
             out.push_back(it.path + "/new");
             for (const auto& m : members(*it.v)) {
-                std::string p = it.path + "/" + escape_token(m.name.GetString(), m.name.GetStringLength());
+                std::string p =
+                    it.path + "/" + escape_token(m.name.GetString(), m.name.GetStringLength());
                 out.push_back(p);
                 stack.push_back({&m.value, std::move(p)});
             }
@@ -115,11 +118,24 @@ public:
     patch_mutator(const mutator_options& opt, random& rnd, const Value* doc)
         : rnd_(rnd), doc_(doc) {
         if (doc != nullptr) collect_pointers(*doc, pointers_, rnd);
-        static const char* const extras[] = {"",        "/",        "/-",          "/0",
-                                             "/a",      "/a/b",     "/phases/0/complete",
-                                             "/ops",    "/ops/0",   "/ops/0/value", "/ops/1/path",
-                                             "/ops/-",  "/~0",      "/~1",         "/01",
-                                             "/a~1b",   "/phases/-", "/phase/0/complete"};
+        static const char* const extras[] = {"",
+                                             "/",
+                                             "/-",
+                                             "/0",
+                                             "/a",
+                                             "/a/b",
+                                             "/phases/0/complete",
+                                             "/ops",
+                                             "/ops/0",
+                                             "/ops/0/value",
+                                             "/ops/1/path",
+                                             "/ops/-",
+                                             "/~0",
+                                             "/~1",
+                                             "/01",
+                                             "/a~1b",
+                                             "/phases/-",
+                                             "/phase/0/complete"};
         for (const char* e : extras) pointers_.emplace_back(e);
         if (opt.deep_marker) {  // "^/0" is the document wrapped in arrays (fuzz_engine)
             const std::size_t n = pointers_.size();
@@ -187,12 +203,15 @@ public:
     }
 
 private:
-    rapidjson::SizeType pick(std::size_t n) { return static_cast<rapidjson::SizeType>(rnd_.below(n)); }
+    rapidjson::SizeType pick(std::size_t n) {
+        return static_cast<rapidjson::SizeType>(rnd_.below(n));
+    }
 
     static void insert(Document& patch, std::size_t at, Value& v, Document::AllocatorType& a) {
         patch.PushBack(v, a);
         for (std::size_t k = patch.Size() - 1; k > at; --k)
-            patch[static_cast<rapidjson::SizeType>(k)].Swap(patch[static_cast<rapidjson::SizeType>(k - 1)]);
+            patch[static_cast<rapidjson::SizeType>(k)].Swap(
+                patch[static_cast<rapidjson::SizeType>(k - 1)]);
     }
 
     std::string pointer() {
@@ -215,11 +234,32 @@ private:
         switch (rnd_.below(10)) {
         case 0:
         case 1: {
-            static const char* const scalars[] = {
-                "null", "true", "false", "0", "-0", "1", "-1", "1.0", "1.5", "0.1", "1e308",
-                "-1e-320", "18446744073709551615", "-9223372036854775808", "9223372036854775808",
-                "9007199254740993", "9007199254740992.0", "\"\"", "\"x\"", "\"\\u0000\"",
-                "\"~1/\"", "\"\\ud83d\\ude00\"", "{}", "[]", "{\"a\":[1,{\"b\":null}]}", "[[]]"};
+            static const char* const scalars[] = {"null",
+                                                  "true",
+                                                  "false",
+                                                  "0",
+                                                  "-0",
+                                                  "1",
+                                                  "-1",
+                                                  "1.0",
+                                                  "1.5",
+                                                  "0.1",
+                                                  "1e308",
+                                                  "-1e-320",
+                                                  "18446744073709551615",
+                                                  "-9223372036854775808",
+                                                  "9223372036854775808",
+                                                  "9007199254740993",
+                                                  "9007199254740992.0",
+                                                  "\"\"",
+                                                  "\"x\"",
+                                                  "\"\\u0000\"",
+                                                  "\"~1/\"",
+                                                  "\"\\ud83d\\ude00\"",
+                                                  "{}",
+                                                  "[]",
+                                                  "{\"a\":[1,{\"b\":null}]}",
+                                                  "[[]]"};
             return parse(rnd_.pick(scalars), a);
         }
         case 2: {  // nesting around the depth limits (64 for patches by default)
@@ -250,8 +290,8 @@ private:
             op = make_op(a);
             return;
         }
-        static const char* const names[] = {"add", "remove", "replace", "move", "copy", "test",
-                                            "Add", "", "moves", "test "};
+        static const char* const names[] = {"add",  "remove", "replace", "move",  "copy",
+                                            "test", "Add",    "",        "moves", "test "};
         Value* slot = find_member(op, "op");
         Value name(rnd_.below(10) < 8 ? names[rnd_.below(6)] : names[6 + rnd_.below(4)], a);
         if (slot != nullptr) {
@@ -290,8 +330,10 @@ private:
             v.PushBack(old, a);
         } else if (slot != nullptr && rnd_.one_in(4)) {
             Document d;  // a byte-level change that still parses
-            if (parse_document(bytes(serialize(*slot), 16), d, 200)) v.CopyFrom(d, a);
-            else v.CopyFrom(*slot, a);
+            if (parse_document(bytes(serialize(*slot), 16), d, 200))
+                v.CopyFrom(d, a);
+            else
+                v.CopyFrom(*slot, a);
         } else {
             v = value(a);
         }
@@ -334,8 +376,8 @@ inline std::size_t write(std::uint8_t* data, std::size_t max_size, const std::st
 
 }  // namespace mutation
 
-inline std::size_t mutate(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                          unsigned seed, const mutator_options& opt) {
+inline std::size_t mutate(std::uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed,
+                          const mutator_options& opt) {
     using namespace mutation;
     random rnd(seed);
     const auto byte_level = [&] {
@@ -356,7 +398,8 @@ inline std::size_t mutate(std::uint8_t* data, std::size_t size, std::size_t max_
     Document doc;
     const bool have_doc = parse_document(document, doc, 200);
     Document patch;
-    if (!parse_document(in.patch, patch, 200) || !(patch.IsArray() || (opt.envelopes && patch.IsObject())))
+    if (!parse_document(in.patch, patch, 200) ||
+        !(patch.IsArray() || (opt.envelopes && patch.IsObject())))
         patch.SetArray();
     patch_mutator m(opt, rnd, have_doc ? &doc : nullptr);
     Value* ops = &patch;
@@ -396,10 +439,11 @@ inline std::size_t mutate(std::uint8_t* data, std::size_t size, std::size_t max_
 }  // namespace relpatch_fuzz
 
 #ifndef RELPATCH_FUZZ_NO_CUSTOM_MUTATOR
-#define RELPATCH_FUZZ_MUTATOR(...)                                                            \
-    extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,      \
-                                                   std::size_t max_size, unsigned seed) {     \
-        return relpatch_fuzz::mutate(data, size, max_size, seed, relpatch_fuzz::mutator_options{__VA_ARGS__}); \
+#define RELPATCH_FUZZ_MUTATOR(...)                                                        \
+    extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size,  \
+                                                   std::size_t max_size, unsigned seed) { \
+        return relpatch_fuzz::mutate(data, size, max_size, seed,                          \
+                                     relpatch_fuzz::mutator_options{__VA_ARGS__});        \
     }
 #else
 #define RELPATCH_FUZZ_MUTATOR(...)

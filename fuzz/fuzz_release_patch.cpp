@@ -19,7 +19,8 @@ void copy_completes(rapidjson::Document& original, const rapidjson::Value& patch
     for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
         rapidjson::Value* ca = relpatch_fuzz::find_member((*a)[i], "complete");
         const rapidjson::Value* cb = relpatch_fuzz::find_member((*b)[i], "complete");
-        if (ca != nullptr && cb != nullptr && ca->IsBool() && cb->IsBool()) ca->SetBool(cb->GetBool());
+        if (ca != nullptr && cb != nullptr && ca->IsBool() && cb->IsBool())
+            ca->SetBool(cb->GetBool());
     }
 }
 

@@ -16,7 +16,8 @@ void add_test(rapidjson::Document& patch, const std::string& path, const rapidjs
     auto& a = patch.GetAllocator();
     rapidjson::Value op(rapidjson::kObjectType);
     op.AddMember("op", "test", a);
-    op.AddMember("path", rapidjson::Value(path.data(), static_cast<rapidjson::SizeType>(path.size()), a), a);
+    op.AddMember(
+        "path", rapidjson::Value(path.data(), static_cast<rapidjson::SizeType>(path.size()), a), a);
     op.AddMember("value", rapidjson::Value(value, a), a);
     patch.PushBack(op, a);
 }
@@ -29,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rapidjson::Document doc;
     if (!relpatch_fuzz::parse_document(in.document, doc)) doc.SetObject();
     const std::string before = relpatch_fuzz::serialize(doc);
-    rapidjson::Document doc2;  // a copy, not a re-parse: RapidJSON's number parsing may not round-trip
+    rapidjson::Document
+        doc2;  // a copy, not a re-parse: RapidJSON's number parsing may not round-trip
     doc2.CopyFrom(doc, doc2.GetAllocator());
 
     relpatch::limits lim;
@@ -65,19 +67,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (auto n = members.begin(); n != m; ++n)
                 if (relpatch_fuzz::same_string(m->name, n->name)) first = false;
             if (first)
-                add_test(tests, "/" + relpatch_fuzz::escape_token(m->name.GetString(), m->name.GetStringLength()),
+                add_test(tests,
+                         "/" + relpatch_fuzz::escape_token(m->name.GetString(),
+                                                           m->name.GetStringLength()),
                          m->value);
         }
     } else if (doc.IsArray()) {
-        for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) add_test(tests, "/" + std::to_string(i), doc[i]);
+        for (rapidjson::SizeType i = 0; i < doc.Size(); ++i)
+            add_test(tests, "/" + std::to_string(i), doc[i]);
     }
     relpatch::limits unbounded;
     unbounded.max_depth = 1u << 20;
     unbounded.max_operations = 1u << 20;
     unbounded.max_pointer_length = 1u << 20;
     const std::string result_text = relpatch_fuzz::serialize(doc);
-    const relpatch::result t = relpatch::apply_patch<relpatch::rfc6902_policy>(
-        doc, tests, doc.GetAllocator(), unbounded);
+    const relpatch::result t =
+        relpatch::apply_patch<relpatch::rfc6902_policy>(doc, tests, doc.GetAllocator(), unbounded);
     FUZZ_CHECK(t);
     FUZZ_CHECK(!t.changed());
     FUZZ_CHECK(relpatch_fuzz::serialize(doc) == result_text);

@@ -25,8 +25,9 @@ std::string release_document(int phases) {
     std::string text = R"({"name":"bench","phases":[)";
     for (int i = 0; i < phases; ++i) {
         if (i != 0) text += ",";
-        text += R"({"_id":"p)" + std::to_string(i) +
-                R"(","_name":"Phase","complete":false,"_audiences":[{"name":"a","configuration":{"rolloutWeight":50}}],"status":"active","started":true})";
+        text +=
+            R"({"_id":"p)" + std::to_string(i) +
+            R"(","_name":"Phase","complete":false,"_audiences":[{"name":"a","configuration":{"rolloutWeight":50}}],"status":"active","started":true})";
     }
     return text + R"(],"_version":1})";
 }
@@ -43,19 +44,22 @@ std::size_t count_allocations(F&& f) {
 TEST(Allocations, CounterSeesAllocations) {
     rapidjson::Document doc = relpatch_test::parse(release_document(3));
     // The general path (an envelope) parses a DOM: the counter must see that.
-    EXPECT_GT(count_allocations([&] {
-                  EXPECT_TRUE(relpatch::apply_patch(
-                      doc, R"({"comment":"c","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})"));
-              }),
-              0u);
+    EXPECT_GT(
+        count_allocations([&] {
+            EXPECT_TRUE(relpatch::apply_patch(
+                doc,
+                R"({"comment":"c","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})"));
+        }),
+        0u);
 }
 
 TEST(Allocations, ReleaseHotPathAllocatesNothing) {
     for (int phases : {1, 10, 1000}) {
         rapidjson::Document doc = relpatch_test::parse(release_document(phases));
-        const std::string patch = R"([{"op":"replace","path":"/phases/)" + std::to_string(phases - 1) +
-                                  R"(/complete","value":true}])";
-        const std::string many = R"([ {"value": false, "op": "replace", "path": "/phases/0/complete"},
+        const std::string patch = R"([{"op":"replace","path":"/phases/)" +
+                                  std::to_string(phases - 1) + R"(/complete","value":true}])";
+        const std::string many =
+            R"([ {"value": false, "op": "replace", "path": "/phases/0/complete"},
                                       {"op":"replace","path":"/phases/0/complete","value":true} ])";
         relpatch::result r, r2, r3, r4, r5, r6;
         EXPECT_EQ(count_allocations([&] {
@@ -63,9 +67,11 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
                       r2 = relpatch::apply_patch(doc, many);
                       r5 = relpatch::apply_patch<relpatch::ordered_release_policy>(
                           doc, R"([{"op":"replace","path":"/phases/0/complete","value":true}])");
-                      r3 = relpatch::apply_patch(doc, R"([{"op":"replace","path":"/name","value":true}])");
+                      r3 = relpatch::apply_patch(
+                          doc, R"([{"op":"replace","path":"/name","value":true}])");
                       r4 = relpatch::apply_patch(doc, "[]");
-                      r6 = relpatch::apply_patch(doc, R"([{"op": "replace", "path": "/name", "value": "renamed"}])");
+                      r6 = relpatch::apply_patch(
+                          doc, R"([{"op": "replace", "path": "/name", "value": "renamed"}])");
                   }),
                   0u)
             << phases << " phases";
@@ -81,7 +87,8 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
 TEST(Allocations, PreparedPatchAppliesWithoutAllocating) {
     relpatch::prepared_patch<> p;
     ASSERT_TRUE(relpatch::prepared_patch<>::prepare(
-        R"({"comment":"x","patch":[{"op":"replace","path":"/phases/0/complete","value":true}]})", p));
+        R"({"comment":"x","patch":[{"op":"replace","path":"/phases/0/complete","value":true}]})",
+        p));
     rapidjson::Document doc = relpatch_test::parse(release_document(10));
     relpatch::result r;
     EXPECT_EQ(count_allocations([&] { r = p.apply(doc); }), 0u);
@@ -103,22 +110,24 @@ TEST(Allocations, TextPathAllocatesNothing) {
             R"([{"op":"replace","path":"/phases/)" + last + R"(/complete","value":true}])";
         const std::string invalid = doc + "x";
         relpatch::result r1, r2, r3, r4, r5, r6, r7;
-        EXPECT_EQ(count_allocations([&] {
-                      r1 = relpatch::apply_patch_to_text(doc, set_last, out, relpatch::limits(),
-                                                         &comment);
-                      r2 = relpatch::apply_patch_to_text<relpatch::ordered_release_policy>(
-                          doc, R"([{"op":"replace","path":"/phases/0/complete","value":true},
+        EXPECT_EQ(
+            count_allocations([&] {
+                r1 =
+                    relpatch::apply_patch_to_text(doc, set_last, out, relpatch::limits(), &comment);
+                r2 = relpatch::apply_patch_to_text<relpatch::ordered_release_policy>(
+                    doc, R"([{"op":"replace","path":"/phases/0/complete","value":true},
                                    {"op":"replace","path":"/phases/0/complete","value":false}])",
-                          out);
-                      r3 = relpatch::apply_patch_to_text<relpatch::rfc6902_policy>(
-                          doc, R"([{"op":"replace","path":"/name","value":"renamed"}])", out);
-                      r4 = relpatch::apply_patch_to_text(
-                          doc, R"([{"op":"replace","path":"/name","value":true}])", out);
-                      r5 = relpatch::apply_patch_to_text(invalid, "[]", out);
-                      r6 = relpatch::apply_patch_to_text(doc, "[]", out);
-                      r7 = relpatch::apply_patch_to_text(doc, R"([{"op":"replace","path":"/phases/0/complete","value":false}])", doc);
-                  }),
-                  0u)
+                    out);
+                r3 = relpatch::apply_patch_to_text<relpatch::rfc6902_policy>(
+                    doc, R"([{"op":"replace","path":"/name","value":"renamed"}])", out);
+                r4 = relpatch::apply_patch_to_text(
+                    doc, R"([{"op":"replace","path":"/name","value":true}])", out);
+                r5 = relpatch::apply_patch_to_text(invalid, "[]", out);
+                r6 = relpatch::apply_patch_to_text(doc, "[]", out);
+                r7 = relpatch::apply_patch_to_text(
+                    doc, R"([{"op":"replace","path":"/phases/0/complete","value":false}])", doc);
+            }),
+            0u)
             << phases << " phases";
         EXPECT_TRUE(r1) << r1.message();
         EXPECT_TRUE(r2) << r2.message();

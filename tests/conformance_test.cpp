@@ -22,8 +22,8 @@ struct counts {
 };
 
 counts run_suite(const std::string& file) {
-    const rapidjson::Document suite = parse(read_file(std::string(RELPATCH_TEST_DATA_DIR) +
-                                                      "/json-patch-tests/" + file));
+    const rapidjson::Document suite =
+        parse(read_file(std::string(RELPATCH_TEST_DATA_DIR) + "/json-patch-tests/" + file));
     counts c;
     for (const auto& t : suite.GetArray()) {
         if (!t.HasMember("doc") || !t.HasMember("patch")) continue;  // comment-only record

@@ -21,7 +21,8 @@ struct settings_policy : relpatch::policy_base {
         if (!under(op.path, "settings"))
             return verdict::refuse(relpatch::errc::path_not_allowed, "not in /settings");
         if (op.has_from() && !under(op.from, "defaults"))
-            return verdict::refuse_from(relpatch::errc::path_not_allowed, "copy only from /defaults");
+            return verdict::refuse_from(relpatch::errc::path_not_allowed,
+                                        "copy only from /defaults");
         return verdict::accept();
     }
 
@@ -98,7 +99,8 @@ TEST(CustomPolicy, AllowsWhatItSaysAndRefusesTheRest) {
 
     r = relpatch::apply_patch<settings_policy>(doc, R"([{"op":"remove","path":"/settings/size"}])");
     EXPECT_EQ(r.code(), relpatch::errc::op_not_allowed);
-    r = relpatch::apply_patch<settings_policy>(doc, R"([{"op":"replace","path":"/secret","value":1}])");
+    r = relpatch::apply_patch<settings_policy>(doc,
+                                               R"([{"op":"replace","path":"/secret","value":1}])");
     EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
     EXPECT_FALSE(r.path_is_from());
     EXPECT_EQ(relpatch_test::serialize(doc), before);
@@ -120,7 +122,8 @@ namespace {
 struct tenant_policy : relpatch::policy_base {
     std::string allowed;
     template <class Value>
-    relpatch::verdict check(const relpatch::basic_operation<Value>& op, const Value&) const noexcept {
+    relpatch::verdict check(const relpatch::basic_operation<Value>& op,
+                            const Value&) const noexcept {
         auto first = op.path.begin();
         if (first == op.path.end() || !(*first).equals_ascii(allowed))
             return relpatch::verdict::refuse(relpatch::errc::path_not_allowed, "not this tenant's");
@@ -139,13 +142,15 @@ TEST(CustomPolicy, PolicyObjectsCarryState) {
     EXPECT_EQ(relpatch_test::serialize(doc), R"({"alice":1,"bob":3})");
 
     // The DOM entry point and prepared patches take the object too.
-    const rapidjson::Document ops = relpatch_test::parse(R"([{"op":"replace","path":"/alice","value":0}])");
+    const rapidjson::Document ops =
+        relpatch_test::parse(R"([{"op":"replace","path":"/alice","value":0}])");
     r = relpatch::apply_patch(doc, ops, doc.GetAllocator(), tenant_policy{{}, "bob"});
     EXPECT_EQ(r.code(), relpatch::errc::path_not_allowed);
     relpatch::basic_prepared_patch<tenant_policy> prepared;
     ASSERT_TRUE(relpatch::basic_prepared_patch<tenant_policy>::prepare(
         R"([{"op":"replace","path":"/alice","value":0}])", prepared));
-    EXPECT_EQ(prepared.apply(doc, tenant_policy{{}, "bob"}).code(), relpatch::errc::path_not_allowed);
+    EXPECT_EQ(prepared.apply(doc, tenant_policy{{}, "bob"}).code(),
+              relpatch::errc::path_not_allowed);
     ASSERT_TRUE(prepared.apply(doc, tenant_policy{{}, "alice"}));
     EXPECT_EQ(relpatch_test::serialize(doc), R"({"alice":0,"bob":3})");
 }
@@ -176,7 +181,8 @@ struct whole_patch_policy : relpatch::policy_base {
 
 TEST(CustomPolicy, CheckPatchCanBlameAnOperationOrThePatch) {
     rapidjson::Document doc = relpatch_test::parse(R"({"a":1,"b":2})");
-    const char* two = R"([{"op":"copy","from":"/a","path":"/c"},{"op":"copy","from":"/b","path":"/d"}])";
+    const char* two =
+        R"([{"op":"copy","from":"/a","path":"/c"},{"op":"copy","from":"/b","path":"/d"}])";
     relpatch::result r = relpatch::apply_patch<whole_patch_policy<1, true>>(doc, two);
     EXPECT_EQ(r.code(), relpatch::errc::op_not_allowed);
     EXPECT_EQ(r.op_index(), 1u);

@@ -57,10 +57,10 @@ std::string round_trip(const std::string& from, const std::string& to,
     const relpatch::result applied =
         relpatch::apply_patch<relpatch::rfc6902_policy>(a, patch, a.GetAllocator(), lim);
     EXPECT_TRUE(applied) << applied.message() << " applying " << serialize(patch);
-    const auto mode = opt.exact ? relpatch::detail::compare_mode::identical
-                                : relpatch::detail::compare_mode::rfc;
-    EXPECT_TRUE(equal(a, b, mode)) << from << " -> " << to << "\npatch " << serialize(patch)
-                                   << "\ngave " << serialize(a);
+    const auto mode =
+        opt.exact ? relpatch::detail::compare_mode::identical : relpatch::detail::compare_mode::rfc;
+    EXPECT_TRUE(equal(a, b, mode))
+        << from << " -> " << to << "\npatch " << serialize(patch) << "\ngave " << serialize(a);
     if (opt.exact) {
         EXPECT_EQ(serialize(a), serialize(b));
     }
@@ -132,8 +132,9 @@ TEST(Diff, ArrayMovesAreMoves) {
 }
 
 TEST(Diff, RenamedMemberIsAMove) {
-    EXPECT_EQ(compact(R"({"old":{"big":[1,2,3,4,5]},"k":1})", R"({"new":{"big":[1,2,3,4,5]},"k":1})"),
-              R"([{"op":"move","from":"/old","path":"/new"}])");
+    EXPECT_EQ(
+        compact(R"({"old":{"big":[1,2,3,4,5]},"k":1})", R"({"new":{"big":[1,2,3,4,5]},"k":1})"),
+        R"([{"op":"move","from":"/old","path":"/new"}])");
 }
 
 TEST(Diff, InnerOperationsUnlessTheContainerIsSmaller) {
@@ -148,7 +149,8 @@ TEST(Diff, InnerOperationsUnlessTheContainerIsSmaller) {
     }
     from += "]}";
     to += "]}";
-    EXPECT_EQ(compact(from, to), R"([{"op":"replace","path":"/items/7/name","value":"item seven"}])");
+    EXPECT_EQ(compact(from, to),
+              R"([{"op":"replace","path":"/items/7/name","value":"item seven"}])");
     // A small object where everything changed: the object is replaced whole.
     EXPECT_EQ(compact(R"({"o":{"a":1,"b":2,"c":3},"keep":"a long string that stays as it is"})",
                       R"({"o":{"x":1,"y":2,"z":3},"keep":"a long string that stays as it is"})"),
@@ -202,8 +204,8 @@ TEST(Diff, TestsGuardReplacesRemovesAndMoves) {
 std::string release(const std::vector<const char*>& complete, const char* name = "r") {
     std::string s = std::string(R"({"name":")") + name + R"(","phases":[)";
     for (std::size_t i = 0; i < complete.size(); ++i)
-        s += (i ? "," : "") + std::string(R"({"_id":"p)") + std::to_string(i) +
-             R"(","complete":)" + complete[i] + R"(,"configuration":{}})";
+        s += (i ? "," : "") + std::string(R"({"_id":"p)") + std::to_string(i) + R"(","complete":)" +
+             complete[i] + R"(,"configuration":{}})";
     return s + R"(],"_version":1})";
 }
 
@@ -227,8 +229,9 @@ relpatch::result release_diff(const std::string& from, const std::string& to, st
 
 TEST(DiffPolicy, ReleasePatchIsReplacesOfCompleteInPhaseOrder) {
     std::string out;
-    relpatch::result r = release_diff<relpatch::release_policy>(
-        release({"true", "false", "false", "false"}), release({"true", "true", "false", "true"}), out);
+    relpatch::result r =
+        release_diff<relpatch::release_policy>(release({"true", "false", "false", "false"}),
+                                               release({"true", "true", "false", "true"}), out);
     ASSERT_TRUE(r) << r.message();
     EXPECT_EQ(out, R"([{"op":"replace","path":"/phases/1/complete","value":true},)"
                    R"({"op":"replace","path":"/phases/3/complete","value":true}])");
@@ -264,7 +267,8 @@ TEST(DiffPolicy, ReleaseRefusesWhatItCannotExpress) {
     EXPECT_EQ(r.path(), "/phases/2");
 
     // A phase removed.
-    r = release_diff<relpatch::release_policy>(release({"false", "false"}), release({"false"}), out);
+    r = release_diff<relpatch::release_policy>(release({"false", "false"}), release({"false"}),
+                                               out);
     EXPECT_EQ(r.code(), errc::op_not_allowed);
     EXPECT_EQ(r.path(), "/phases/1");
 
@@ -281,8 +285,8 @@ TEST(DiffPolicy, ReleaseRefusesWhatItCannotExpress) {
     EXPECT_EQ(r.path(), "/phases/0/complete");
 
     // Another member of a phase.
-    r = release_diff<relpatch::release_policy>(
-        R"({"phases":[{"complete":false,"_id":"a"}]})", R"({"phases":[{"complete":true,"_id":"b"}]})", out);
+    r = release_diff<relpatch::release_policy>(R"({"phases":[{"complete":false,"_id":"a"}]})",
+                                               R"({"phases":[{"complete":true,"_id":"b"}]})", out);
     EXPECT_EQ(r.code(), errc::path_not_allowed);
     EXPECT_EQ(r.path(), "/phases/0/_id");
 
@@ -293,9 +297,9 @@ TEST(DiffPolicy, ReleaseRefusesWhatItCannotExpress) {
                                                R"({"phases":[{"_id":"a","complete":false}]})", out,
                                                exact);
     EXPECT_EQ(r.code(), errc::op_not_allowed);
-    EXPECT_TRUE(release_diff<relpatch::release_policy>(R"({"phases":[{"complete":false,"_id":"a"}]})",
-                                                       R"({"phases":[{"_id":"a","complete":false}]})",
-                                                       out));
+    EXPECT_TRUE(release_diff<relpatch::release_policy>(
+        R"({"phases":[{"complete":false,"_id":"a"}]})",
+        R"({"phases":[{"_id":"a","complete":false}]})", out));
 
     // A different root.
     r = release_diff<relpatch::release_policy>(release({"false"}), "[]", out);
@@ -322,8 +326,8 @@ TEST(DiffPolicy, ReleaseRefusesTestOperations) {
     relpatch::diff_options opt;
     opt.emit_tests = true;
     std::string out;
-    const relpatch::result r = release_diff<relpatch::release_policy>(release({"false"}),
-                                                                      release({"false"}), out, opt);
+    const relpatch::result r =
+        release_diff<relpatch::release_policy>(release({"false"}), release({"false"}), out, opt);
     EXPECT_EQ(r.code(), errc::op_not_allowed);
     EXPECT_FALSE(r.has_op_index());
 }
@@ -331,7 +335,8 @@ TEST(DiffPolicy, ReleaseRefusesTestOperations) {
 // Values may be replaced under /settings only; nothing else.
 struct settings_policy : relpatch::policy_base {
     template <class Value>
-    static relpatch::verdict check(const relpatch::basic_operation<Value>& op, const Value&) noexcept {
+    static relpatch::verdict check(const relpatch::basic_operation<Value>& op,
+                                   const Value&) noexcept {
         if (op.op != relpatch::op_type::replace && op.op != relpatch::op_type::test)
             return relpatch::verdict::refuse(errc::op_not_allowed);
         const auto first = op.path.begin();
@@ -350,7 +355,8 @@ struct one_op_policy : relpatch::policy_base {
     template <class Value>
     static relpatch::patch_verdict check_patch(const relpatch::basic_patch_view<Value>& ops,
                                                const Value&) noexcept {
-        if (ops.size() > 1) return relpatch::patch_verdict::refuse(errc::op_not_allowed, 1, "one only");
+        if (ops.size() > 1)
+            return relpatch::patch_verdict::refuse(errc::op_not_allowed, 1, "one only");
         return {};
     }
 };
@@ -546,8 +552,10 @@ TEST(Diff, Utf16Documents) {
     using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
     Doc16 a;
     Doc16 b;
-    ASSERT_TRUE(relpatch::parse_document(std::u16string_view(u"{\"n\u00e9/e\":[1,2,3],\"z\":\"\u2603\"}"), a));
-    ASSERT_TRUE(relpatch::parse_document(std::u16string_view(u"{\"n\u00e9/e\":[1,7,2,3],\"z\":\"\u2603\"}"), b));
+    ASSERT_TRUE(relpatch::parse_document(
+        std::u16string_view(u"{\"n\u00e9/e\":[1,2,3],\"z\":\"\u2603\"}"), a));
+    ASSERT_TRUE(relpatch::parse_document(
+        std::u16string_view(u"{\"n\u00e9/e\":[1,7,2,3],\"z\":\"\u2603\"}"), b));
     Doc16 patch;
     const relpatch::result r = relpatch::diff(a, b, patch);
     ASSERT_TRUE(r) << r.message();
@@ -557,7 +565,8 @@ TEST(Diff, Utf16Documents) {
     EXPECT_TRUE(equal_as<rapidjson::GenericValue<rapidjson::UTF16<char16_t>>>(a, b));
 
     // A refusal reports the path in UTF-8.
-    ASSERT_TRUE(relpatch::parse_document(std::u16string_view(u"{\"n\u00e9/e\":[1,2,3],\"z\":\"\u2603\"}"), a));
+    ASSERT_TRUE(relpatch::parse_document(
+        std::u16string_view(u"{\"n\u00e9/e\":[1,2,3],\"z\":\"\u2603\"}"), a));
     relpatch::limits lim;
     lim.max_operations = 0;
     Doc16 none;
@@ -583,8 +592,8 @@ struct rng {
 };
 
 std::string random_scalar(rng& r) {
-    static const char* const words[] = {"\"a\"", "\"b\"", "\"release\"", "\"~/\"", "\"\"",
-                                        "\"a longer string value\""};
+    static const char* const words[] = {"\"a\"",  "\"b\"", "\"release\"",
+                                        "\"~/\"", "\"\"",  "\"a longer string value\""};
     switch (r.below(7)) {
     case 0: return "null";
     case 1: return r.below(2) ? "true" : "false";
@@ -595,8 +604,8 @@ std::string random_scalar(rng& r) {
 }
 
 std::string random_name(rng& r) {
-    static const char* const names[] = {"a", "b", "c", "d", "id", "name", "x/y", "t~", "phases",
-                                        "complete"};
+    static const char* const names[] = {"a",    "b",   "c",  "d",      "id",
+                                        "name", "x/y", "t~", "phases", "complete"};
     return names[r.below(10)];
 }
 
@@ -632,7 +641,9 @@ void locations(const rapidjson::Value& v, const std::string& at, std::vector<std
         for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
             std::string t;
             for (char c : std::string(m->name.GetString(), m->name.GetStringLength()))
-                t += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+                t += c == '~'   ? std::string("~0")
+                     : c == '/' ? std::string("~1")
+                                : std::string(1, c);
             locations(m->value, at + "/" + t, out);
         }
     }
@@ -655,15 +666,19 @@ std::string random_edit(rng& r, const std::string& from) {
         switch (r.below(5)) {
         case 0: {  // add a member or an element
             std::string path = target;
-            if (v->IsArray()) path += "/" + std::to_string(r.below(v->Size() + 1));
-            else if (v->IsObject()) path += "/" + random_name(r);
-            else break;
+            if (v->IsArray())
+                path += "/" + std::to_string(r.below(v->Size() + 1));
+            else if (v->IsObject())
+                path += "/" + random_name(r);
+            else
+                break;
             op = R"({"op":"add","path":")" + path + R"(","value":)" + random_value(r, 2) + "}";
             break;
         }
         case 1: op = R"({"op":"remove","path":")" + target + "\"}"; break;
         case 2:
-            op = R"({"op":"replace","path":")" + target + R"(","value":)" + random_value(r, 2) + "}";
+            op =
+                R"({"op":"replace","path":")" + target + R"(","value":)" + random_value(r, 2) + "}";
             break;
         default: {
             const std::string& other = where[r.below(where.size())];
@@ -672,9 +687,12 @@ std::string random_edit(rng& r, const std::string& from) {
             (void)relpatch::pointer::parse(other, q);
             (void)q.resolve(static_cast<const rapidjson::Value&>(doc), o);
             std::string path;
-            if (o->IsArray()) path = other + "/" + std::to_string(r.below(o->Size() + 1));
-            else if (o->IsObject()) path = other + "/" + random_name(r);
-            else break;
+            if (o->IsArray())
+                path = other + "/" + std::to_string(r.below(o->Size() + 1));
+            else if (o->IsObject())
+                path = other + "/" + random_name(r);
+            else
+                break;
             op = std::string(R"({"op":")") + (r.below(2) ? "move" : "copy") + R"(","from":")" +
                  target + R"(","path":")" + path + "\"}";
             break;
@@ -707,8 +725,8 @@ TEST(DiffCorpus, EveryLayoutRoundTrips) {
         SCOPED_TRACE("pair " + std::to_string(i++) + ": " + p.from + " -> " + p.to);
         for (const bool exact : {false, true}) {
             for (const bool tests : {false, true}) {
-                for (const auto strategy : {relpatch::diff_strategy::compact,
-                                            relpatch::diff_strategy::in_place}) {
+                for (const auto strategy :
+                     {relpatch::diff_strategy::compact, relpatch::diff_strategy::in_place}) {
                     relpatch::diff_options opt;
                     opt.exact = exact;
                     opt.emit_tests = tests;
@@ -743,7 +761,8 @@ TEST(DiffCorpus, NeverMoreOperationsThanNlohmann) {
             ASSERT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(applied, peer.dump()));
             ASSERT_TRUE(equal(applied, parse_exact(to))) << "nlohmann's patch " << peer.dump();
 
-            EXPECT_LE(mine.Size(), peer.size()) << "relpatch " << patch << "\nnlohmann " << peer.dump();
+            EXPECT_LE(mine.Size(), peer.size())
+                << "relpatch " << patch << "\nnlohmann " << peer.dump();
             ours += mine.Size();
             theirs += peer.size();
         }

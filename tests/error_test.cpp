@@ -30,7 +30,8 @@ TEST(Errc, EveryCodeHasADistinctNameAndMessage) {
     }
     EXPECT_EQ(names.size(), static_cast<std::size_t>(last_error - first_error + 1));
     EXPECT_STREQ(relpatch::errc_name(static_cast<relpatch::errc>(last_error + 1)), "unknown_error");
-    EXPECT_STREQ(relpatch::errc_message(static_cast<relpatch::errc>(last_error + 1)), "unknown error");
+    EXPECT_STREQ(relpatch::errc_message(static_cast<relpatch::errc>(last_error + 1)),
+                 "unknown error");
     EXPECT_STREQ(relpatch::errc_name(relpatch::errc::success), "success");
     EXPECT_STREQ(relpatch::errc_message(relpatch::errc::success), "success");
 }
@@ -100,13 +101,15 @@ TEST(Errc, ConditionsGroupCodesIntoFamilies) {
 TEST(Errc, ErrorBodyForBothProfiles) {
     relpatch::result r(relpatch::errc::path_not_allowed, 1);
     relpatch::detail::result_access::path(r, "/a\"b", false);
-    EXPECT_EQ(relpatch::error_body(r, relpatch::status_profile::release_api),
-              R"({"code":"invalid_request","message":"operation 1 (path \"/a\\\"b\"): path not allowed by policy"})");
-    EXPECT_EQ(relpatch::error_body(r),
-              R"({"code":"path_not_allowed","message":"operation 1 (path \"/a\\\"b\"): path not allowed by policy","op":1,"status":422})");
+    EXPECT_EQ(
+        relpatch::error_body(r, relpatch::status_profile::release_api),
+        R"({"code":"invalid_request","message":"operation 1 (path \"/a\\\"b\"): path not allowed by policy"})");
+    EXPECT_EQ(
+        relpatch::error_body(r),
+        R"({"code":"path_not_allowed","message":"operation 1 (path \"/a\\\"b\"): path not allowed by policy","op":1,"status":422})");
     relpatch::result bad_doc(relpatch::errc::invalid_document);
-    EXPECT_EQ(relpatch::error_body(bad_doc, relpatch::status_profile::release_api).rfind(
-                  R"({"code":"internal_error",)", 0),
+    EXPECT_EQ(relpatch::error_body(bad_doc, relpatch::status_profile::release_api)
+                  .rfind(R"({"code":"internal_error",)", 0),
               0u);
 }
 
@@ -114,8 +117,9 @@ TEST(Result, PathIsQuotedAsAJsonString) {
     relpatch::result r(relpatch::errc::test_failed, 0);
     static const char forged[] = "/a\"): test failed (path \"/b\n\0x";
     relpatch::detail::result_access::path(r, std::string_view(forged, sizeof forged - 1), false);
-    EXPECT_EQ(r.message(), "operation 0 (path \"/a\\\"): test failed (path \\\"/b\\u000a\\u0000x\"): "
-                           "test failed: value differs");
+    EXPECT_EQ(r.message(),
+              "operation 0 (path \"/a\\\"): test failed (path \\\"/b\\u000a\\u0000x\"): "
+              "test failed: value differs");
 }
 
 TEST(Result, DefaultIsSuccess) {
@@ -177,8 +181,9 @@ TEST(Result, ControlCharactersInThePathAreEscapedExactly) {
     relpatch::result r(relpatch::errc::path_not_found, 0);
     static const char path[] = "/\x01\x0f\x10\x1f\x7f~";
     relpatch::detail::result_access::path(r, std::string_view(path, sizeof path - 1), false);
-    EXPECT_EQ(r.message(), "operation 0 (path \"/\\u0001\\u000f\\u0010\\u001f\\u007f~\"): "
-                           "location does not exist in the document");
+    EXPECT_EQ(r.message(),
+              "operation 0 (path \"/\\u0001\\u000f\\u0010\\u001f\\u007f~\"): "
+              "location does not exist in the document");
 }
 
 }  // namespace

@@ -54,7 +54,8 @@ std::vector<row> rows() {
         {errc::unknown_op, pol::rfc6902, R"([{"op":"merge","path":"/name","value":1}])"},
         {errc::unknown_op, pol::rfc6902, R"([{"op":"Replace","path":"/name","value":1}])"},
         {errc::invalid_pointer, pol::rfc6902, R"([{"op":"remove","path":"name"}])"},
-        {errc::invalid_pointer, pol::release, R"([{"op":"replace","path":"/phases/0/complete~2","value":true}])"},
+        {errc::invalid_pointer, pol::release,
+         R"([{"op":"replace","path":"/phases/0/complete~2","value":true}])"},
         {errc::invalid_pointer, pol::rfc6902, R"([{"op":"move","from":"#/name","path":"/x"}])"},
         {errc::too_many_operations, pol::release,
          R"([{"op":"replace","path":"/phases/1/complete","value":true},
@@ -72,23 +73,31 @@ std::vector<row> rows() {
          R"([{"op":"copy","from":"/phases","path":"/p1"},{"op":"copy","from":"/phases","path":"/p2"}])",
          with(&relpatch::limits::max_added_bytes, 600)},
         {errc::path_not_found, pol::rfc6902, R"([{"op":"remove","path":"/nope"}])"},
-        {errc::path_not_found, pol::release, R"([{"op":"replace","path":"/phases/0/complete","value":true}])",
-         {}, R"({"phases":[{"started":true}]})"},
+        {errc::path_not_found,
+         pol::release,
+         R"([{"op":"replace","path":"/phases/0/complete","value":true}])",
+         {},
+         R"({"phases":[{"started":true}]})"},
         {errc::not_a_container, pol::rfc6902, R"([{"op":"add","path":"/name/x","value":1}])"},
         {errc::invalid_index, pol::rfc6902, R"([{"op":"remove","path":"/phases/01"}])"},
-        {errc::invalid_index, pol::release, R"([{"op":"replace","path":"/phases/01/complete","value":true}])"},
+        {errc::invalid_index, pol::release,
+         R"([{"op":"replace","path":"/phases/01/complete","value":true}])"},
         {errc::index_out_of_range, pol::rfc6902, R"([{"op":"remove","path":"/phases/3"}])"},
         {errc::index_out_of_range, pol::release,
          R"([{"op":"replace","path":"/phases/99999999999999999999/complete","value":true}])"},
         {errc::cannot_remove_root, pol::rfc6902, R"([{"op":"remove","path":""}])"},
-        {errc::move_into_own_child, pol::rfc6902, R"([{"op":"move","from":"/phases","path":"/phases/0/x"}])"},
+        {errc::move_into_own_child, pol::rfc6902,
+         R"([{"op":"move","from":"/phases","path":"/phases/0/x"}])"},
         {errc::test_failed, pol::rfc6902, R"([{"op":"test","path":"/name","value":"other"}])"},
-        {errc::op_not_allowed, pol::release, R"([{"op":"add","path":"/phases/0/complete","value":true}])"},
+        {errc::op_not_allowed, pol::release,
+         R"([{"op":"add","path":"/phases/0/complete","value":true}])"},
         {errc::path_not_allowed, pol::release, R"([{"op":"replace","path":"/name","value":"x"}])"},
         {errc::value_type_not_allowed, pol::release,
          R"([{"op":"replace","path":"/phases/1/complete","value":"true"}])"},
-        {errc::target_type_not_allowed, pol::release,
-         R"([{"op":"replace","path":"/phases/0/complete","value":true}])", {},
+        {errc::target_type_not_allowed,
+         pol::release,
+         R"([{"op":"replace","path":"/phases/0/complete","value":true}])",
+         {},
          R"({"phases":[{"complete":null}]})"},
         {errc::phase_order_violation, pol::ordered,
          R"([{"op":"replace","path":"/phases/2/complete","value":true}])"},
@@ -100,7 +109,8 @@ relpatch::result apply(pol p, rapidjson::Document& doc, const std::string& text,
     switch (p) {
     case pol::rfc6902: return relpatch::apply_patch<relpatch::rfc6902_policy>(doc, text, lim);
     case pol::release: return relpatch::apply_patch<relpatch::release_policy>(doc, text, lim);
-    case pol::ordered: return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, text, lim);
+    case pol::ordered:
+        return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, text, lim);
     }
     return relpatch::result(errc::success);
 }

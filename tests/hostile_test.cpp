@@ -59,7 +59,7 @@ rapidjson::Document parse_exact(const std::string& text) {
 
 template <class Policy = relpatch::rfc6902_policy>
 relpatch::result run_patch(rapidjson::Document& doc, const std::string& patch,
-                       const relpatch::limits& lim = relpatch::limits()) {
+                           const relpatch::limits& lim = relpatch::limits()) {
     return relpatch::apply_patch<Policy>(doc, patch, lim);
 }
 
@@ -121,7 +121,9 @@ TEST(Hostile, DocumentDepthLimitAtAndPast) {
     const std::string before = serialize(doc);
     // "/b" is depth 1; a value 4 deep reaches 5: allowed. 5 deep reaches 6: refused.
     EXPECT_TRUE(run_patch(doc, R"([{"op":"add","path":"/b","value":[[[[1]]]]},
-                               {"op":"test","path":"/s","value":2}])", lim).code() == errc::test_failed);
+                               {"op":"test","path":"/s","value":2}])",
+                          lim)
+                    .code() == errc::test_failed);
     EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/b","value":[[[[[1]]]]]}])", lim).code(),
               errc::document_too_deep);
     EXPECT_EQ(run_patch(doc, R"([{"op":"replace","path":"/s","value":[[[[[1]]]]]}])", lim).code(),
@@ -137,7 +139,9 @@ TEST(Hostile, DocumentDepthLimitAtAndPast) {
     lim.max_document_depth = 5;
     doc = parse_exact(before);
     EXPECT_EQ(run_patch(doc, R"([{"op":"move","from":"/a","path":"/a2"},
-                             {"op":"move","from":"/a2","path":"/s2"}])", lim).code(),
+                             {"op":"move","from":"/a2","path":"/s2"}])",
+                        lim)
+                  .code(),
               errc::success);
     doc = parse_exact(R"({"a":[[]],"b":[[[1]]]})");
     EXPECT_EQ(run_patch(doc, R"([{"op":"move","from":"/a","path":"/b/0/0/-"}])", lim).code(),
@@ -196,9 +200,9 @@ TEST(Hostile, PatchSizeLimitAtAndPast) {
     lim.max_patch_bytes = 16 + 96;
     EXPECT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, dom, doc.GetAllocator(), lim));
     lim.max_patch_bytes = 16 + 96 - 1;
-    EXPECT_EQ(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, dom, doc.GetAllocator(), lim)
-                  .code(),
-              errc::patch_too_large);
+    EXPECT_EQ(
+        relpatch::apply_patch<relpatch::rfc6902_policy>(doc, dom, doc.GetAllocator(), lim).code(),
+        errc::patch_too_large);
     EXPECT_EQ(serialize(doc), R"({"a":1})");
 }
 
@@ -258,7 +262,8 @@ std::size_t work_of(const std::string& text, const std::string& patch) {
     EXPECT_TRUE(run_patch<Policy>(doc, patch, lim)) << "at the limit";
     doc = parse_exact(text);
     lim.max_work = lo - 1;
-    EXPECT_EQ(run_patch<Policy>(doc, patch, lim).code(), errc::work_limit_exceeded) << "past the limit";
+    EXPECT_EQ(run_patch<Policy>(doc, patch, lim).code(), errc::work_limit_exceeded)
+        << "past the limit";
     EXPECT_EQ(serialize(doc), before);
     return lo;
 }
@@ -269,8 +274,7 @@ std::size_t work_of(const std::string& text, const std::string& patch) {
 TEST(Hostile, ObjectEqualityIsNotQuadratic) {
     const std::size_t n = 40000;
     const std::string doc_text = R"({"o":)" + object_text(n, false) + "}";
-    const std::string patch =
-        R"([{"op":"test","path":"/o","value":)" + object_text(n, true) + "}]";
+    const std::string patch = R"([{"op":"test","path":"/o","value":)" + object_text(n, true) + "}]";
     const std::size_t work = work_of(doc_text, patch);
     EXPECT_LT(work, 8 * n * 16);  // 2 sorts of n log2 n, plus visits
     EXPECT_LT(work, n * n / 100);
@@ -284,7 +288,8 @@ TEST(Hostile, FrontInsertsIntoHugeArraysAreRefusedByTheWorkBudget) {
     text += "]}";
     rapidjson::Document doc = parse_exact(text);
     std::string patch = "[";
-    for (int i = 0; i < 1024; ++i) patch += std::string(i ? "," : "") + R"({"op":"add","path":"/a/0","value":1})";
+    for (int i = 0; i < 1024; ++i)
+        patch += std::string(i ? "," : "") + R"({"op":"add","path":"/a/0","value":1})";
     patch += "]";
     // A parsed array is full: its first insert grows it by half (24 MB here), over the default
     // max_added_bytes. Raise that, so the work budget is what refuses.
@@ -303,8 +308,8 @@ TEST(Hostile, FrontInsertsIntoHugeArraysAreRefusedByTheWorkBudget) {
     EXPECT_EQ(r.code(), errc::work_limit_exceeded);
     EXPECT_EQ(doc["a"].Size(), 1000000u);
     // A few front inserts into a small array cost about the elements shifted.
-    const std::size_t w = work_of(R"({"a":[1,2,3,4,5,6,7,8,9,10]})",
-                                  R"([{"op":"add","path":"/a/0","value":0}])");
+    const std::size_t w =
+        work_of(R"({"a":[1,2,3,4,5,6,7,8,9,10]})", R"([{"op":"add","path":"/a/0","value":0}])");
     EXPECT_GE(w, 10u);
     EXPECT_LT(w, 40u);
 }
@@ -314,7 +319,8 @@ TEST(Hostile, FrontInsertsIntoHugeArraysAreRefusedByTheWorkBudget) {
 TEST(Hostile, OrderedPolicyOnManyPhases) {
     std::string text = R"({"phases":[)";
     for (int i = 0; i < 100000; ++i)
-        text += std::string(i ? "," : "") + (i < 50000 ? R"({"complete":true})" : R"({"complete":false})");
+        text += std::string(i ? "," : "") +
+                (i < 50000 ? R"({"complete":true})" : R"({"complete":false})");
     text += "]}";
     rapidjson::Document doc = parse_exact(text);
     std::string patch = "[";
@@ -353,7 +359,8 @@ TEST(Hostile, RepeatedLookupsInHugeObjectsAreCharged) {
     patch += "]";
     EXPECT_EQ(run_patch(doc, patch).code(), errc::work_limit_exceeded);
     // One lookup of the last member costs about the members before it.
-    const std::size_t w = work_of(object_text(1000, false), R"([{"op":"test","path":"/k999","value":999}])");
+    const std::size_t w =
+        work_of(object_text(1000, false), R"([{"op":"test","path":"/k999","value":999}])");
     EXPECT_GE(w, 1000u);
     EXPECT_LT(w, 1100u);
 }
@@ -364,18 +371,25 @@ TEST(Hostile, RepeatedLookupsInHugeObjectsAreCharged) {
 TEST(Hostile, LongNamesAndEscapedTokensAreChargedByTheirBytes) {
     const std::string prefix(4000, 'a');
     std::string text = "{";
-    for (int i = 0; i < 100; ++i) text += std::string(i ? "," : "") + "\"" + prefix + std::to_string(100 + i) + "\":" + std::to_string(i);
+    for (int i = 0; i < 100; ++i)
+        text += std::string(i ? "," : "") + "\"" + prefix + std::to_string(100 + i) +
+                "\":" + std::to_string(i);
     text += "}";
-    const std::size_t long_names = work_of(text, R"([{"op":"test","path":"/)" + prefix + R"(199","value":99}])");
+    const std::size_t long_names =
+        work_of(text, R"([{"op":"test","path":"/)" + prefix + R"(199","value":99}])");
     EXPECT_GE(long_names, 100u * 4003 / 32);  // every name of the right length is compared
     // A token of 2,000 escapes decodes to 2,000 characters: only names of that length are
     // compared, each charged by its bytes.
     std::string tilde_text = "{";
-    for (int i = 0; i < 50; ++i) tilde_text += std::string(i ? "," : "") + "\"" + std::string(1999, '~') + static_cast<char>('A' + i % 26) + std::to_string(i / 26) + "\":" + std::to_string(i);
+    for (int i = 0; i < 50; ++i)
+        tilde_text += std::string(i ? "," : "") + "\"" + std::string(1999, '~') +
+                      static_cast<char>('A' + i % 26) + std::to_string(i / 26) +
+                      "\":" + std::to_string(i);
     tilde_text += ",\"" + std::string(2000, '~') + "\":7}";
     std::string token;
     for (int i = 0; i < 2000; ++i) token += "~0";
-    const std::size_t escaped = work_of(tilde_text, R"([{"op":"test","path":"/)" + token + R"(","value":7}])");
+    const std::size_t escaped =
+        work_of(tilde_text, R"([{"op":"test","path":"/)" + token + R"(","value":7}])");
     EXPECT_GE(escaped, 2000u / 32);
     EXPECT_LT(escaped, 51u + 2 * 2000 / 32 + 16);  // the names of other lengths cost 1 each
 }
@@ -386,7 +400,8 @@ TEST(Hostile, StagedPatchesStayWithinTheByteLimitInAll) {
     std::string zeros = "[";
     for (int i = 0; i < 200000; ++i) zeros += i ? ",0" : "0";
     zeros += "]";
-    const std::string grow = R"([{"op":"add","path":"/x","value":)" + zeros + R"(},{"op":"add","path":"/x/-","value":0}])";
+    const std::string grow = R"([{"op":"add","path":"/x","value":)" + zeros +
+                             R"(},{"op":"add","path":"/x/-","value":0}])";
     rapidjson::Document doc = parse_exact(R"({"y":1})");
     const std::size_t start = doc.GetAllocator().Size();
     const relpatch::limits lim;
@@ -400,7 +415,8 @@ TEST(Hostile, StagedPatchesStayWithinTheByteLimitInAll) {
     // A refused patch leaves at most container growth behind, within max_added_bytes each time
     // (the growth of containers the patch itself created, grown in the document's pool during
     // the trial: a known cost, bounded per patch).
-    const std::string refused = grow.substr(0, grow.size() - 1) + R"(,{"op":"test","path":"/y","value":2}])";
+    const std::string refused =
+        grow.substr(0, grow.size() - 1) + R"(,{"op":"test","path":"/y","value":2}])";
     rapidjson::Document d = parse_exact(R"({"y":1})");
     for (int i = 0; i < 4; ++i) {
         const std::size_t before = d.GetAllocator().Size();
@@ -413,8 +429,8 @@ TEST(Hostile, StagedPatchesStayWithinTheByteLimitInAll) {
     std::string moves = "[";
     for (int i = 0; i < 50; ++i) {
         const std::string name = std::string(400, 'n') + std::to_string(i);
-        moves += std::string(i ? "," : "") + R"({"op":"move","from":"/a","path":"/)" + name + R"("},)" +
-                 R"({"op":"move","from":"/)" + name + R"(","path":"/a"})";
+        moves += std::string(i ? "," : "") + R"({"op":"move","from":"/a","path":"/)" + name +
+                 R"("},)" + R"({"op":"move","from":"/)" + name + R"(","path":"/a"})";
     }
     moves += R"(,{"op":"test","path":"/y","value":2}])";
     ASSERT_EQ(run_patch(m, moves).code(), errc::test_failed);
@@ -477,9 +493,15 @@ TEST(Hostile, AddedBytesOfStringsNamesAndGrowth) {
     doc["a"].Reserve(8, doc.GetAllocator());
     start = doc.GetAllocator().Size();
     lim.max_added_bytes = 0;
-    ASSERT_TRUE(run_patch(doc, R"([{"op":"add","path":"/a/-","value":")" + std::string(short_max, 's') + R"("}])", lim));
+    ASSERT_TRUE(run_patch(
+        doc, R"([{"op":"add","path":"/a/-","value":")" + std::string(short_max, 's') + R"("}])",
+        lim));
     EXPECT_EQ(doc.GetAllocator().Size(), start);
-    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/a/-","value":")" + std::string(short_max + 1, 's') + R"("}])", lim).code(),
+    EXPECT_EQ(run_patch(doc,
+                        R"([{"op":"add","path":"/a/-","value":")" +
+                            std::string(short_max + 1, 's') + R"("}])",
+                        lim)
+                  .code(),
               errc::growth_limit_exceeded);
     // A new member's name is charged, and so is the object's growth.
     doc = parse_exact(R"({"a":1})");  // parsed objects are full: capacity 1
@@ -490,8 +512,9 @@ TEST(Hostile, AddedBytesOfStringsNamesAndGrowth) {
     EXPECT_GE(doc.GetAllocator().Size() - start, 104u + 32);
     doc = parse_exact(R"({"a":1})");
     lim.max_added_bytes = 104 + 2 * 32 - 1;
-    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/)" + hundred + R"(","value":1}])", lim).code(),
-              errc::growth_limit_exceeded);
+    EXPECT_EQ(
+        run_patch(doc, R"([{"op":"add","path":"/)" + hundred + R"(","value":1}])", lim).code(),
+        errc::growth_limit_exceeded);
 }
 
 // The capacity of an object's member array is read from RapidJSON's layout; check it against
@@ -512,10 +535,12 @@ TEST(Hostile, MemberCapacityMatchesRapidJsonsGrowth) {
 // refused patch ten times costs what it cost once.
 TEST(Hostile, RefusedPatchesDoNotAccumulateMemory) {
     std::string big = "[";
-    for (int i = 0; i < 20000; ++i) big += i ? R"(,"a string long enough to be allocated")" : R"("a string long enough to be allocated")";
+    for (int i = 0; i < 20000; ++i)
+        big += i ? R"(,"a string long enough to be allocated")"
+                 : R"("a string long enough to be allocated")";
     big += "]";
-    const std::string patch = R"([{"op":"add","path":"/x","value":)" + big +
-                              R"(},{"op":"test","path":"/y","value":2}])";
+    const std::string patch =
+        R"([{"op":"add","path":"/x","value":)" + big + R"(},{"op":"test","path":"/y","value":2}])";
     rapidjson::Document doc = parse_exact(R"({"y":1})");
     const std::string before = serialize(doc);
     const std::size_t start = doc.GetAllocator().Size();
@@ -537,8 +562,9 @@ TEST(Hostile, StagedPatchGrowsContainersItCreated) {
         std::string sixteen = "[";
         for (int i = 0; i < 16; ++i) sixteen += i ? ",1" : "1";
         sixteen += "]";
-        const std::string patch = R"([{"op":"add","path":"","value":{"a":)" + sixteen +
-                                  R"(}},{"op":"add","path":"/a/-","value":2},{"op":"add","path":"/b","value":{}}])";
+        const std::string patch =
+            R"([{"op":"add","path":"","value":{"a":)" + sixteen +
+            R"(}},{"op":"add","path":"/a/-","value":2},{"op":"add","path":"/b","value":{}}])";
         const relpatch::result r = run_patch(doc, patch);
         ASSERT_TRUE(r) << r.message();
         EXPECT_EQ(doc["a"].Size(), 17u);
@@ -554,8 +580,10 @@ TEST(Hostile, PatchNumbersAreExact) {
     EXPECT_EQ(doc["y"].GetDouble(), 0.30000000000000004);
     EXPECT_TRUE(run_patch(doc, R"([{"op":"add","path":"/z","value":1e-400}])"));  // underflows to 0
     EXPECT_EQ(doc["z"].GetDouble(), 0.0);
-    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/w","value":1e309}])").code(), errc::invalid_json);
-    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/w","value":10e308}])").code(), errc::invalid_json);
+    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/w","value":1e309}])").code(),
+              errc::invalid_json);
+    EXPECT_EQ(run_patch(doc, R"([{"op":"add","path":"/w","value":10e308}])").code(),
+              errc::invalid_json);
     EXPECT_TRUE(run_patch(doc, R"([{"op":"add","path":"/n","value":-0}])"));
     EXPECT_TRUE(doc["n"].IsDouble());
     EXPECT_TRUE(std::signbit(doc["n"].GetDouble()));
@@ -591,16 +619,20 @@ TEST(Hostile, WideDocumentsAndPatchesKeepNumbersExact) {
     using Doc32 = rapidjson::GenericDocument<rapidjson::UTF32<char32_t>>;
     Doc16 d16;
     ASSERT_TRUE(relpatch::parse_document(
-        std::u16string_view(u"{\"x\":10928588.983213553,\"n\":-12345,\"s\":\"\u00e9\U0001F600\"}"), d16));
+        std::u16string_view(u"{\"x\":10928588.983213553,\"n\":-12345,\"s\":\"\u00e9\U0001F600\"}"),
+        d16));
     EXPECT_EQ(d16[u"x"].GetDouble(), 10928588.983213553);
     EXPECT_EQ(d16[u"n"].GetInt(), -12345);
-    EXPECT_EQ(std::u16string(d16[u"s"].GetString(), d16[u"s"].GetStringLength()), u"\u00e9\U0001F600");
+    EXPECT_EQ(std::u16string(d16[u"s"].GetString(), d16[u"s"].GetStringLength()),
+              u"\u00e9\U0001F600");
     EXPECT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(
-        d16, u"[{\"op\":\"test\",\"path\":\"/x\",\"value\":10928588.983213553},"
-             u"{\"op\":\"add\",\"path\":\"/\u00e9\",\"value\":[1.5,-22]}]"));
+        d16,
+        u"[{\"op\":\"test\",\"path\":\"/x\",\"value\":10928588.983213553},"
+        u"{\"op\":\"add\",\"path\":\"/\u00e9\",\"value\":[1.5,-22]}]"));
     EXPECT_EQ(d16[u"\u00e9"][1].GetInt(), -22);
     Doc32 d32;
-    ASSERT_TRUE(relpatch::parse_document(std::u32string_view(U"[18446744073709551615,-0,1e2]"), d32));
+    ASSERT_TRUE(
+        relpatch::parse_document(std::u32string_view(U"[18446744073709551615,-0,1e2]"), d32));
     EXPECT_EQ(d32[0].GetUint64(), 18446744073709551615u);
     EXPECT_TRUE(std::signbit(d32[1].GetDouble()));
     EXPECT_EQ(d32[2].GetDouble(), 100.0);
@@ -641,7 +673,8 @@ TEST(Hostile, BooleanSwapNeedsNoByteBudget) {
 // 23. The comment out-parameter is cleared on every path, then filled once the envelope is read.
 TEST(Hostile, CommentIsSetTheSameWayOnEveryPath) {
     rapidjson::Document doc = parse_exact(relpatch_test::release_example());
-    const char* early[] = {"\xff", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]",
+    const char* early[] = {"\xff",
+                           "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]",
                            "[", "{\"comment\":\"c\"}"};
     for (const char* p : early) {
         std::string comment = "stale";
@@ -650,8 +683,10 @@ TEST(Hostile, CommentIsSetTheSameWayOnEveryPath) {
         EXPECT_EQ(comment, p[0] == '{' ? "c" : "") << p;
     }
     std::string comment = "stale";
-    EXPECT_EQ(relpatch::apply_patch(doc, R"({"comment":"why","patch":[{"op":"add","path":"/a","value":1}]})",
-                                    relpatch::limits(), &comment).code(),
+    EXPECT_EQ(relpatch::apply_patch(
+                  doc, R"({"comment":"why","patch":[{"op":"add","path":"/a","value":1}]})",
+                  relpatch::limits(), &comment)
+                  .code(),
               errc::op_not_allowed);
     EXPECT_EQ(comment, "why");
 }
@@ -661,7 +696,8 @@ TEST(Hostile, PreparedPatchSelfReferenceAndSelfMove) {
     using prepared = relpatch::prepared_patch<>;
     prepared p;
     ASSERT_TRUE(prepared::prepare(
-        R"({"comment":"[{\"op\":\"replace\",\"path\":\"/phases/1/complete\",\"value\":true}]","patch":[]})", p));
+        R"({"comment":"[{\"op\":\"replace\",\"path\":\"/phases/1/complete\",\"value\":true}]","patch":[]})",
+        p));
     const relpatch::result r = prepared::prepare(p.comment(), p);
     ASSERT_TRUE(r) << r.message();
     EXPECT_EQ(p.size(), 1u);
@@ -675,15 +711,15 @@ TEST(Hostile, PreparedPatchSelfReferenceAndSelfMove) {
 
 // 25. A DOM patch nested deeper than any limit is refused without recursion.
 TEST(Hostile, DeepDomPatchIsRefusedWhateverTheLimits) {
-    rapidjson::Document patch = parse_unbounded(
-        R"([{"op":"add","path":"/a","value":)" + nested_arrays(200000) + "}]");
+    rapidjson::Document patch =
+        parse_unbounded(R"([{"op":"add","path":"/a","value":)" + nested_arrays(200000) + "}]");
     rapidjson::Document doc = parse_exact("{}");
     relpatch::limits lim;
     lim.max_depth = static_cast<std::size_t>(-1);
     lim.max_document_depth = static_cast<std::size_t>(-1);
     lim.max_patch_bytes = static_cast<std::size_t>(-1);
-    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
-        doc, patch, doc.GetAllocator(), lim);
+    const relpatch::result r =
+        relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, doc.GetAllocator(), lim);
     EXPECT_EQ(r.code(), errc::nesting_too_deep);
     EXPECT_EQ(serialize(doc), "{}");
 }

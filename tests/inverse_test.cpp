@@ -45,7 +45,8 @@ std::string round_trip(const std::string& doc_text, const std::string& patch,
     EXPECT_TRUE(r) << r.message() << "\n" << patch;
     if (!r) return {};
     const std::string inverse_text = serialize(inverse);
-    const relpatch::result back = relpatch::apply_patch<relpatch::rfc6902_policy>(doc, inverse_text);
+    const relpatch::result back =
+        relpatch::apply_patch<relpatch::rfc6902_policy>(doc, inverse_text);
     EXPECT_TRUE(back) << back.message() << "\n" << patch << "\n" << inverse_text;
     EXPECT_TRUE(rfc_equal(doc, parse_exact(before))) << patch << "\n" << inverse_text;
     if (byte_identical) {
@@ -70,10 +71,12 @@ TEST(Inverse, EachOperation) {
               R"([{"op":"move","from":"/b/z","path":"/a/0"}])");
     // A move onto an existing value: restore that value, then add a copy of the moved one back
     // (a move back and an add would land at shifted indices, see below).
-    EXPECT_EQ(round_trip(doc, R"([{"op":"move","from":"/a","path":"/c"}])", false),
-              R"([{"op":"replace","path":"/c","value":true},{"op":"add","path":"/a","value":[1,2,3]}])");
-    EXPECT_EQ(round_trip(R"({"a":[1,{},{"k":2}]})", R"([{"op":"move","from":"/a/0","path":"/a/1/k"}])"),
-              R"([{"op":"replace","path":"/a/1/k","value":2},{"op":"add","path":"/a/0","value":1}])");
+    EXPECT_EQ(
+        round_trip(doc, R"([{"op":"move","from":"/a","path":"/c"}])", false),
+        R"([{"op":"replace","path":"/c","value":true},{"op":"add","path":"/a","value":[1,2,3]}])");
+    EXPECT_EQ(
+        round_trip(R"({"a":[1,{},{"k":2}]})", R"([{"op":"move","from":"/a/0","path":"/a/1/k"}])"),
+        R"([{"op":"replace","path":"/a/1/k","value":2},{"op":"add","path":"/a/0","value":1}])");
     EXPECT_EQ(round_trip(doc, R"([{"op":"copy","from":"/b","path":"/a/0"}])"),
               R"([{"op":"remove","path":"/a/0"}])");
     EXPECT_EQ(round_trip(doc, R"([{"op":"test","path":"/c","value":true}])"), "[]");
@@ -108,7 +111,8 @@ TEST(Inverse, ReleasePatchesInvertToReleasePatchesNamingTheChangedPhases) {
     EXPECT_EQ(inverse, R"([{"op":"replace","path":"/phases/1/complete","value":false}])");
     // The inverse is itself accepted by the release policy.
     rapidjson::Document d = parse_exact(doc);
-    ASSERT_TRUE(relpatch::apply_patch(d, R"([{"op":"replace","path":"/phases/1/complete","value":true}])"));
+    ASSERT_TRUE(
+        relpatch::apply_patch(d, R"([{"op":"replace","path":"/phases/1/complete","value":true}])"));
     EXPECT_TRUE(relpatch::apply_patch(d, inverse));
     EXPECT_EQ(serialize(d), serialize(parse_exact(doc)));
     // No change, empty inverse.
@@ -126,7 +130,8 @@ TEST(Inverse, DomEntryPointAndEnvelope) {
     ASSERT_TRUE(relpatch::apply_patch(doc, patch, doc.GetAllocator(), relpatch::limits(), &comment,
                                       &inverse));
     ASSERT_NE(comment, nullptr);
-    EXPECT_EQ(serialize(inverse), R"([{"op":"replace","path":"/phases/2/complete","value":false}])");
+    EXPECT_EQ(serialize(inverse),
+              R"([{"op":"replace","path":"/phases/2/complete","value":false}])");
 }
 
 TEST(Inverse, TheInverseIsAPatchTheSameLimitsAccept) {
@@ -136,8 +141,8 @@ TEST(Inverse, TheInverseIsAPatchTheSameLimitsAccept) {
     rapidjson::Document inverse = parse_exact(R"("untouched")");
     // Two moves onto existing members need four inverse operations.
     relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
-        doc, R"([{"op":"move","from":"/a","path":"/b"},{"op":"move","from":"/b","path":"/c"}])", lim,
-        nullptr, &inverse);
+        doc, R"([{"op":"move","from":"/a","path":"/b"},{"op":"move","from":"/b","path":"/c"}])",
+        lim, nullptr, &inverse);
     EXPECT_EQ(r.code(), errc::patch_too_large);
     EXPECT_EQ(serialize(doc), R"({"a":1,"b":2,"c":3})");
     EXPECT_EQ(serialize(inverse), R"("untouched")");  // handed over only on success
@@ -157,7 +162,8 @@ TEST(Inverse, TheInverseIsAPatchTheSameLimitsAccept) {
 
 TEST(Inverse, TooLargeAnInverseRefusesThePatch) {
     std::string big = "[";
-    for (int i = 0; i < 100; ++i) big += std::string(i ? "," : "") + "\"" + std::string(40, 'x') + "\"";
+    for (int i = 0; i < 100; ++i)
+        big += std::string(i ? "," : "") + "\"" + std::string(40, 'x') + "\"";
     big += "]";
     const std::string text = R"({"a":)" + big + "}";
     rapidjson::Document doc = parse_exact(text);
@@ -183,7 +189,8 @@ public:
         switch (kind) {
         case 0: return "null";
         case 1: return pick(2) ? "true" : "false";
-        case 2: return std::to_string(static_cast<int>(pick(200)) - 100) + (pick(3) == 0 ? ".5" : "");
+        case 2:
+            return std::to_string(static_cast<int>(pick(200)) - 100) + (pick(3) == 0 ? ".5" : "");
         case 3: return "\"" + name() + "\"";
         case 4: return pick(2) ? "1.0" : "-0.0";
         case 5: {
@@ -208,10 +215,12 @@ public:
     }
 
     // Pointers to every location of `v` (the root included).
-    static void locations(const rapidjson::Value& v, const std::string& at, std::vector<std::string>& out) {
+    static void locations(const rapidjson::Value& v, const std::string& at,
+                          std::vector<std::string>& out) {
         out.push_back(at);
         if (v.IsArray()) {
-            for (rapidjson::SizeType i = 0; i < v.Size(); ++i) locations(v[i], at + "/" + std::to_string(i), out);
+            for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+                locations(v[i], at + "/" + std::to_string(i), out);
         } else if (v.IsObject()) {
             for (const auto& m : relpatch::detail::members(v)) {
                 std::string token;
@@ -271,10 +280,14 @@ TEST(Inverse, PropertyHoldsForRandomPatches) {
         ++applied;
         const relpatch::result back =
             relpatch::apply_patch<relpatch::rfc6902_policy>(doc, serialize(inverse));
-        ASSERT_TRUE(back) << back.message() << "\n" << doc_text << "\n" << patch << "\n"
+        ASSERT_TRUE(back) << back.message() << "\n"
+                          << doc_text << "\n"
+                          << patch << "\n"
                           << serialize(inverse);
-        ASSERT_TRUE(rfc_equal(doc, parse_exact(before)))
-            << doc_text << "\n" << patch << "\n" << serialize(inverse) << "\n" << serialize(doc);
+        ASSERT_TRUE(rfc_equal(doc, parse_exact(before))) << doc_text << "\n"
+                                                         << patch << "\n"
+                                                         << serialize(inverse) << "\n"
+                                                         << serialize(doc);
         // Without removed or moved members (which come back last), byte for byte.
         const std::string inverse_text = serialize(inverse);
         if (inverse_text.find(R"("op":"add")") == std::string::npos &&

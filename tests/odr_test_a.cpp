@@ -4,5 +4,7 @@
 
 #include <system_error>
 
-std::error_code relpatch_odr_code_from_a() { return relpatch::make_error_code(relpatch::errc::test_failed); }
+std::error_code relpatch_odr_code_from_a() {
+    return relpatch::make_error_code(relpatch::errc::test_failed);
+}
 const std::error_category* relpatch_odr_category_from_a() { return &relpatch::error_category(); }

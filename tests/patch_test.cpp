@@ -130,8 +130,7 @@ TEST(Move, RemoveThenAdd) {
     EXPECT_EQ(run(R"({"a":{"b":1}})", R"([{"op":"move","from":"","path":"/a/x"}])").code,
               errc::move_into_own_child);
     // "/a" is not a prefix of "/ab".
-    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/ab"}])").doc,
-              R"({"ab":1})");
+    EXPECT_EQ(run(R"({"a":1})", R"([{"op":"move","from":"/a","path":"/ab"}])").doc, R"({"ab":1})");
 }
 
 TEST(Move, OntoItselfChangesNothingButTheSourceMustExist) {
@@ -143,10 +142,11 @@ TEST(Move, OntoItselfChangesNothingButTheSourceMustExist) {
 }
 
 TEST(Copy, IsDeep) {
-    EXPECT_EQ(run(R"({"a":{"x":[1]}})",
-                  R"([{"op":"copy","from":"/a","path":"/b"},{"op":"add","path":"/a/x/-","value":2}])")
-                  .doc,
-              R"({"a":{"x":[1,2]},"b":{"x":[1]}})");
+    EXPECT_EQ(
+        run(R"({"a":{"x":[1]}})",
+            R"([{"op":"copy","from":"/a","path":"/b"},{"op":"add","path":"/a/x/-","value":2}])")
+            .doc,
+        R"({"a":{"x":[1,2]},"b":{"x":[1]}})");
     EXPECT_EQ(run(R"({"a":[1]})", R"([{"op":"copy","from":"/a","path":"/a/0"}])").doc,
               R"({"a":[[1],1]})");
 }
@@ -229,17 +229,22 @@ TEST(Changed, OnlyRealModificationsCount) {
     EXPECT_TRUE(run(R"({"a":0})", R"([{"op":"replace","path":"/a","value":-0.0}])").changed);
     EXPECT_FALSE(run(R"({"a":1.5})", R"([{"op":"replace","path":"/a","value":1.50}])").changed);
     EXPECT_TRUE(run(R"({"a":1,"b":2})", R"([{"op":"remove","path":"/a"},
-                                            {"op":"add","path":"/a","value":1}])").changed);
-    EXPECT_TRUE(run(R"({"a":{"x":1,"y":2}})",
-                    R"([{"op":"replace","path":"/a","value":{"y":2,"x":1}}])").changed);
-    EXPECT_FALSE(run(R"({"a":{"x":1,"y":2}})",
-                     R"([{"op":"replace","path":"/a","value":{"x":1,"y":2}}])").changed);
+                                            {"op":"add","path":"/a","value":1}])")
+                    .changed);
+    EXPECT_TRUE(
+        run(R"({"a":{"x":1,"y":2}})", R"([{"op":"replace","path":"/a","value":{"y":2,"x":1}}])")
+            .changed);
+    EXPECT_FALSE(
+        run(R"({"a":{"x":1,"y":2}})", R"([{"op":"replace","path":"/a","value":{"x":1,"y":2}}])")
+            .changed);
     // The root, replaced by a scalar and back, is no change either.
     EXPECT_FALSE(run("1", R"([{"op":"replace","path":"","value":2},
-                             {"op":"replace","path":"","value":1}])").changed);
+                             {"op":"replace","path":"","value":1}])")
+                     .changed);
     // A real change followed by a replace with the same value is still a change.
     EXPECT_TRUE(run(R"({"a":1,"b":1})", R"([{"op":"replace","path":"/a","value":2},
-                                            {"op":"replace","path":"/b","value":1}])").changed);
+                                            {"op":"replace","path":"/b","value":1}])")
+                    .changed);
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"add","path":"/a","value":1}])").changed);
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"test","path":"/a","value":1}])").changed);
     EXPECT_FALSE(run(R"({"a":1})", "[]").changed);
@@ -247,11 +252,14 @@ TEST(Changed, OnlyRealModificationsCount) {
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"copy","from":"/a","path":"/b"}])").changed);
     // Scalar replaces are judged by their net effect; other kinds per operation.
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":2},
-                                       {"op":"replace","path":"/a","value":1}])").changed);
+                                       {"op":"replace","path":"/a","value":1}])")
+                     .changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":[]},
-                                      {"op":"replace","path":"/a","value":1}])").changed);
+                                      {"op":"replace","path":"/a","value":1}])")
+                    .changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"add","path":"/b","value":2},
-                                      {"op":"remove","path":"/b"}])").changed);
+                                      {"op":"remove","path":"/b"}])")
+                    .changed);
 }
 
 TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {
@@ -270,8 +278,7 @@ TEST(Limits, CopyDeeperThanTheLimitIsRefused) {
     lim.max_document_depth = 4;  // {"b":[[[1]]]} is 4 deep: the root, then three arrays
     EXPECT_EQ(run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a","path":"/b"}])", lim).code,
               errc::success);
-    const auto o =
-        run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a","path":"/a/0/0/-"}])", lim);
+    const auto o = run(R"({"a":[[[1]]]})", R"([{"op":"copy","from":"/a","path":"/a/0/0/-"}])", lim);
     EXPECT_EQ(o.code, errc::document_too_deep);
     EXPECT_EQ(o.doc, R"({"a":[[[1]]]})");
 }
@@ -291,8 +298,7 @@ TEST(ParsedPatch, ValuesAreCopiedNotShared) {
     rapidjson::Value op(rapidjson::kObjectType);
     op.AddMember("op", "add", patch.GetAllocator());
     op.AddMember("path", "/x", patch.GetAllocator());
-    op.AddMember("value", rapidjson::StringRef(buffer.data(), buffer.size()),
-                 patch.GetAllocator());
+    op.AddMember("value", rapidjson::StringRef(buffer.data(), buffer.size()), patch.GetAllocator());
     patch.PushBack(op, patch.GetAllocator());
     ASSERT_TRUE(relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, doc.GetAllocator()));
     buffer.assign(buffer.size(), 'X');
@@ -301,12 +307,12 @@ TEST(ParsedPatch, ValuesAreCopiedNotShared) {
 
 TEST(ParsedPatch, DeepValueIsRefused) {
     rapidjson::Document doc = relpatch_test::parse("{}");
-    rapidjson::Document patch = relpatch_test::parse(
-        R"([{"op":"test","path":"","value":[[[[[[[[[[[[]]]]]]]]]]]]}])");
+    rapidjson::Document patch =
+        relpatch_test::parse(R"([{"op":"test","path":"","value":[[[[[[[[[[[[]]]]]]]]]]]]}])");
     relpatch::limits lim;
     lim.max_depth = 8;
-    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
-        doc, patch, doc.GetAllocator(), lim);
+    const relpatch::result r =
+        relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, doc.GetAllocator(), lim);
     EXPECT_EQ(r.code(), errc::nesting_too_deep);
     EXPECT_FALSE(r.has_op_index());  // as for patch text: the patch as a whole is too deep
 }
@@ -348,7 +354,8 @@ TEST(FastPath, AgreesWithTheParsedPatchPath) {
         "[{\"op\":\"replace\" \"path\":\"/a\"}]",
         "[{\"op\":\"replace\",\"path\":\"/a",
         "\r\n\t[\t{\r\"op\"\n:\t\"test\"\r,\"path\":\"/b/0\",\"value\":true}\n]\t",
-        "[{\"op\":\"add\",\"path\":\"/k~0\",\"value\":1},{\"op\":\"test\",\"path\":\"/k~0\",\"value\":1}]",
+        "[{\"op\":\"add\",\"path\":\"/k~0\",\"value\":1},{\"op\":\"test\",\"path\":\"/"
+        "k~0\",\"value\":1}]",
         "[{\"op\":\"test\",\"path\":\"/a~1\",\"value\":1}]",
     };
     relpatch::limits tight;
@@ -387,7 +394,8 @@ TEST(FastPath, MoreOperationsThanTheScannerHoldsTakeTheGeneralPath) {
     std::string patch = "[";
     for (int i = 0; i < 20; ++i) {
         if (i != 0) patch += ",";
-        patch += R"({"op":"replace","path":"/a","value":)" + std::string(i % 2 ? "true" : "false") + "}";
+        patch +=
+            R"({"op":"replace","path":"/a","value":)" + std::string(i % 2 ? "true" : "false") + "}";
     }
     patch += "]";
     const auto o = run(R"({"a":true})", patch);
@@ -400,8 +408,7 @@ TEST(Pointer, EqualLengthNamesWithTilde) {
     // "k~0" decodes to "k~": equal in length to the member "k~0" but not equal to it.
     EXPECT_EQ(run(R"({"k~0":1})", R"([{"op":"test","path":"/k~0","value":1}])").code,
               errc::path_not_found);
-    EXPECT_EQ(run(R"({"k~":1})", R"([{"op":"test","path":"/k~0","value":1}])").code,
-              errc::success);
+    EXPECT_EQ(run(R"({"k~":1})", R"([{"op":"test","path":"/k~0","value":1}])").code, errc::success);
     EXPECT_TRUE(relpatch::pointer().back().escaped().empty());
 }
 
@@ -424,7 +431,8 @@ TEST(Limits, DefaultsAreTheDocumentedValues) {
     // 1,024 operations apply, 1,025 do not.
     auto tests = [](std::size_t n) {
         std::string p = "[";
-        for (std::size_t i = 0; i < n; ++i) p += std::string(i ? "," : "") + R"({"op":"test","path":"/a","value":1})";
+        for (std::size_t i = 0; i < n; ++i)
+            p += std::string(i ? "," : "") + R"({"op":"test","path":"/a","value":1})";
         return p + "]";
     };
     EXPECT_EQ(run(R"({"a":1})", tests(1024)).code, errc::success);

@@ -15,7 +15,8 @@ using relpatch_test::serialize;
 TEST(PreparedPatch, AppliesToManyDocuments) {
     relpatch::prepared_patch<> p;
     ASSERT_TRUE(relpatch::prepared_patch<>::prepare(
-        R"({"comment":"ship it","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})", p));
+        R"({"comment":"ship it","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})",
+        p));
     EXPECT_FALSE(p.empty());
     EXPECT_EQ(p.size(), 1u);
     EXPECT_EQ(p.comment(), "ship it");
@@ -37,7 +38,8 @@ TEST(PreparedPatch, PolicyIsCheckedAgainstEachDocument) {
     ASSERT_TRUE(relpatch::prepared_patch<>::prepare(
         R"([{"op":"replace","path":"/phases/2/complete","value":true}])", p));
     rapidjson::Document three = relpatch_test::parse(relpatch_test::release_example());
-    rapidjson::Document two = relpatch_test::parse(R"({"phases":[{"complete":true},{"complete":false}]})");
+    rapidjson::Document two =
+        relpatch_test::parse(R"({"phases":[{"complete":true},{"complete":false}]})");
     const std::string before = serialize(two);
     EXPECT_TRUE(p.apply(three));
     const relpatch::result r = p.apply(two);
@@ -48,8 +50,12 @@ TEST(PreparedPatch, PolicyIsCheckedAgainstEachDocument) {
 
 TEST(PreparedPatch, PreparationErrorsMatchApplyPatch) {
     const char* patches[] = {
-        "[", "[\"\xF0", R"({"op":"replace"})", R"([{"op":"replace","value":true}])",
-        R"([{"op":"replace","path":"x","value":true}])", R"({"comment":1,"patch":[]})",
+        "[",
+        "[\"\xF0",
+        R"({"op":"replace"})",
+        R"([{"op":"replace","value":true}])",
+        R"([{"op":"replace","path":"x","value":true}])",
+        R"({"comment":1,"patch":[]})",
         R"([{"op":"replace","path":"/phases/1/complete","value":[[[[[[[[[[[[[[]]]]]]]]]]]]]]}])",
     };
     relpatch::limits lim;
@@ -71,7 +77,8 @@ TEST(PreparedPatch, Rfc6902PolicyAndRollback) {
     using prepared = relpatch::prepared_patch<relpatch::rfc6902_policy>;
     prepared p;
     ASSERT_TRUE(prepared::prepare(
-        R"([{"op":"add","path":"/x","value":{"deep":[1]}},{"op":"test","path":"/y","value":1}])", p));
+        R"([{"op":"add","path":"/x","value":{"deep":[1]}},{"op":"test","path":"/y","value":1}])",
+        p));
     rapidjson::Document with_y = relpatch_test::parse(R"({"y":1})");
     rapidjson::Document without_y = relpatch_test::parse(R"({"y":2})");
     EXPECT_TRUE(p.apply(with_y));

@@ -39,7 +39,8 @@ TEST(ReleasePolicy, ExampleDocumentAndPatches) {
     EXPECT_EQ(serialize(doc), serialize(expected));  // nothing else moved
 
     const std::string before = serialize(doc);
-    const relpatch::result no = patch(doc, relpatch_test::read_file(dir + "/rejected-name.patch.json"));
+    const relpatch::result no =
+        patch(doc, relpatch_test::read_file(dir + "/rejected-name.patch.json"));
     EXPECT_EQ(no.code(), errc::path_not_allowed);
     EXPECT_EQ(no.http_status(), 422);
     EXPECT_EQ(serialize(doc), before);
@@ -123,17 +124,23 @@ TEST(ReleasePolicy, EveryRejection) {
     };
     const rejection rejections[] = {
         // Values other than a JSON boolean.
-        {R"([{"op":"replace","path":"/phases/1/complete","value":null}])", errc::value_type_not_allowed},
-        {R"([{"op":"replace","path":"/phases/1/complete","value":"true"}])", errc::value_type_not_allowed},
-        {R"([{"op":"replace","path":"/phases/1/complete","value":1}])", errc::value_type_not_allowed},
-        {R"([{"op":"replace","path":"/phases/1/complete","value":{}}])", errc::value_type_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete","value":null}])",
+         errc::value_type_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete","value":"true"}])",
+         errc::value_type_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete","value":1}])",
+         errc::value_type_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete","value":{}}])",
+         errc::value_type_not_allowed},
         {R"([{"op":"replace","path":"/phases/1/complete"}])", errc::missing_member},
         // Every other op, even on the allowed path.
         {R"([{"op":"add","path":"/phases/1/complete","value":true}])", errc::op_not_allowed},
         {R"([{"op":"remove","path":"/phases/1/complete"}])", errc::op_not_allowed},
         {R"([{"op":"test","path":"/phases/1/complete","value":false}])", errc::op_not_allowed},
-        {R"([{"op":"move","from":"/phases/0/complete","path":"/phases/1/complete"}])", errc::op_not_allowed},
-        {R"([{"op":"copy","from":"/phases/0/complete","path":"/phases/1/complete"}])", errc::op_not_allowed},
+        {R"([{"op":"move","from":"/phases/0/complete","path":"/phases/1/complete"}])",
+         errc::op_not_allowed},
+        {R"([{"op":"copy","from":"/phases/0/complete","path":"/phases/1/complete"}])",
+         errc::op_not_allowed},
         // Other paths.
         {R"([{"op":"replace","path":"/phase/1/complete","value":true}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/name","value":"x"}])", errc::path_not_allowed},
@@ -141,17 +148,22 @@ TEST(ReleasePolicy, EveryRejection) {
         {R"([{"op":"replace","path":"","value":{}}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/phases/1","value":true}])", errc::path_not_allowed},
         {R"([{"op":"replace","path":"/phases/1/_name","value":true}])", errc::path_not_allowed},
-        {R"([{"op":"replace","path":"/phases/1/complete/x","value":true}])", errc::path_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete/x","value":true}])",
+         errc::path_not_allowed},
         {R"([{"op":"replace","path":"/phases/1/Complete","value":true}])", errc::path_not_allowed},
-        {R"([{"op":"replace","path":"/phases/1/complete~1","value":true}])", errc::path_not_allowed},
+        {R"([{"op":"replace","path":"/phases/1/complete~1","value":true}])",
+         errc::path_not_allowed},
         {R"([{"op":"replace","path":"phases/1/complete","value":true}])", errc::invalid_pointer},
         // Index syntax and range.
         {R"([{"op":"replace","path":"/phases/01/complete","value":true}])", errc::invalid_index},
         {R"([{"op":"replace","path":"/phases/-1/complete","value":true}])", errc::invalid_index},
         {R"([{"op":"replace","path":"/phases/x/complete","value":true}])", errc::invalid_index},
-        {R"([{"op":"replace","path":"/phases/-/complete","value":true}])", errc::index_out_of_range},
-        {R"([{"op":"replace","path":"/phases/3/complete","value":true}])", errc::index_out_of_range},
-        {R"([{"op":"replace","path":"/phases/99999999999999999999/complete","value":true}])", errc::index_out_of_range},
+        {R"([{"op":"replace","path":"/phases/-/complete","value":true}])",
+         errc::index_out_of_range},
+        {R"([{"op":"replace","path":"/phases/3/complete","value":true}])",
+         errc::index_out_of_range},
+        {R"([{"op":"replace","path":"/phases/99999999999999999999/complete","value":true}])",
+         errc::index_out_of_range},
         // Shapes of patch.
         {R"({"op":"replace","path":"/phases/1/complete","value":true})", errc::missing_member},
         {R"([[]])", errc::operation_not_object},
@@ -167,7 +179,8 @@ TEST(ReleasePolicy, EveryRejection) {
 
 TEST(ReleasePolicy, TypoSuggestsThePluralPath) {
     rapidjson::Document doc = relpatch_test::parse(relpatch_test::release_example());
-    const relpatch::result r = patch(doc, R"([{"op":"replace","path":"/phase/1/complete","value":true}])");
+    const relpatch::result r =
+        patch(doc, R"([{"op":"replace","path":"/phase/1/complete","value":true}])");
     EXPECT_EQ(r.code(), errc::path_not_allowed);
     EXPECT_NE(r.message().find("/phases/N/complete"), std::string::npos) << r.message();
     // The hint itself, not the generic "only /phases/N/complete is allowed", which also names
@@ -175,8 +188,8 @@ TEST(ReleasePolicy, TypoSuggestsThePluralPath) {
     const std::string hint = "did you mean /phases/N/complete (\"phases\", plural)?";
     ASSERT_NE(r.detail(), nullptr);
     EXPECT_EQ(std::string(r.detail()), hint);
-    EXPECT_EQ(r.message(), "operation 0 (path \"/phase/1/complete\"): path not allowed by policy: " +
-                               hint);
+    EXPECT_EQ(r.message(),
+              "operation 0 (path \"/phase/1/complete\"): path not allowed by policy: " + hint);
     // Another wrong first token gets the generic sentence, not the hint.
     const relpatch::result other =
         patch(doc, R"([{"op":"replace","path":"/stages/1/complete","value":true}])");
@@ -226,7 +239,9 @@ TEST(ReleasePolicy, HundredsOfPhases) {
 TEST(ReleasePolicy, Utf16Document) {
     using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
     Doc16 doc;
-    doc.Parse(u"{\"name\":\"\u00e9t\u00e9 \U0001F600\",\"phases\":[{\"complete\":true},{\"complete\":false}]}");
+    doc.Parse(
+        u"{\"name\":\"\u00e9t\u00e9 "
+        u"\U0001F600\",\"phases\":[{\"complete\":true},{\"complete\":false}]}");
     ASSERT_FALSE(doc.HasParseError());
     const relpatch::result r = relpatch::apply_patch(
         doc, u"[{\"op\":\"replace\",\"path\":\"/phases/1/complete\",\"value\":true}]");
@@ -261,15 +276,18 @@ TEST(OrderedReleasePolicy, PhasesCompleteInOrder) {
     EXPECT_TRUE(patch<ordered>(doc, "[" + replace(0, "false") + "," + replace(1, "false") + "]"));
     EXPECT_FALSE(complete(doc, 0) || complete(doc, 1) || complete(doc, 2));
     // A later op that undoes an earlier one: the final state decides.
-    r = patch<ordered>(doc, "[" + replace(0, "true") + "," + replace(1, "true") + "," +
-                                replace(0, "false") + "]");
+    r = patch<ordered>(
+        doc, "[" + replace(0, "true") + "," + replace(1, "true") + "," + replace(0, "false") + "]");
     EXPECT_EQ(r.code(), errc::phase_order_violation);
     EXPECT_EQ(r.op_index(), 1u);
     // A phase that is not an object counts as incomplete.
     rapidjson::Document odd = relpatch_test::parse(R"({"phases":[7,{"complete":false}]})");
-    EXPECT_EQ(patch<ordered>(odd, "[" + replace(1, "true") + "]").code(), errc::phase_order_violation);
-    rapidjson::Document unset = relpatch_test::parse(R"({"phases":[{"started":true},{"complete":false}]})");
-    EXPECT_EQ(patch<ordered>(unset, "[" + replace(1, "true") + "]").code(), errc::phase_order_violation);
+    EXPECT_EQ(patch<ordered>(odd, "[" + replace(1, "true") + "]").code(),
+              errc::phase_order_violation);
+    rapidjson::Document unset =
+        relpatch_test::parse(R"({"phases":[{"started":true},{"complete":false}]})");
+    EXPECT_EQ(patch<ordered>(unset, "[" + replace(1, "true") + "]").code(),
+              errc::phase_order_violation);
     // The ordinary release rules still apply first.
     EXPECT_EQ(patch<ordered>(doc, R"([{"op":"replace","path":"/name","value":1}])").code(),
               errc::path_not_allowed);

@@ -33,7 +33,7 @@ TEST(SmallVector, InlineThenHeapKeepsElements) {
 TEST(SmallVector, ReserveRefusesWhatCannotBeAllocated) {
     relpatch::detail::small_vector<std::string, 2> v;
     v.emplace_back("kept");
-    EXPECT_FALSE(v.reserve(static_cast<std::size_t>(-1)));      // overflows size * sizeof
+    EXPECT_FALSE(v.reserve(static_cast<std::size_t>(-1)));  // overflows size * sizeof
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__has_feature)
     EXPECT_FALSE(v.reserve(static_cast<std::size_t>(-1) / 64));  // malloc fails
 #elif !defined(__SANITIZE_ADDRESS__) && defined(__has_feature)

@@ -48,7 +48,9 @@ relpatch::result dom_call(std::string_view doc_text, std::string_view patch,
 
 std::string serialize(const rapidjson::Value& v) { return relpatch_test::serialize(v); }
 
-std::string suite_dir() { return std::string(RELPATCH_TEST_DATA_DIR) + "/JSONTestSuite/test_parsing"; }
+std::string suite_dir() {
+    return std::string(RELPATCH_TEST_DATA_DIR) + "/JSONTestSuite/test_parsing";
+}
 
 std::vector<std::pair<std::string, std::string>> suite_cases() {
     std::vector<std::pair<std::string, std::string>> cases;
@@ -252,11 +254,12 @@ struct embedding {
 const embedding embeddings[] = {
     {R"({"x": )", R"(, "phases": [{"complete": false}]})", R"({"x": )",
      R"(, "phases": [{"complete": true}]})"},
-    {R"({"phases": [{"complete": false, "x": )", R"(}]})", R"({"phases": [{"complete": true, "x": )",
-     R"(}]})"},
-    {R"({"phases": [{"complete": false}, )", R"(]})", R"({"phases": [{"complete": true}, )", R"(]})"},
-    {R"({"phases": [{"complete": false}], "x": )", R"(})", R"({"phases": [{"complete": true}], "x": )",
-     R"(})"},
+    {R"({"phases": [{"complete": false, "x": )", R"(}]})",
+     R"({"phases": [{"complete": true, "x": )", R"(}]})"},
+    {R"({"phases": [{"complete": false}, )", R"(]})", R"({"phases": [{"complete": true}, )",
+     R"(]})"},
+    {R"({"phases": [{"complete": false}], "x": )", R"(})",
+     R"({"phases": [{"complete": true}], "x": )", R"(})"},
 };
 
 template <class Policy, bool Simd>
@@ -300,9 +303,9 @@ TEST(TextPatchSuite, ImplementationDefinedAnswers) {
         if (relpatch::apply_patch_to_text(text, "[]", out)) accepted.push_back(name);
     }
     const std::vector<std::string> expected = {
-        "i_number_double_huge_neg_exp.json", "i_number_real_underflow.json",
-        "i_number_too_big_neg_int.json",     "i_number_too_big_pos_int.json",
-        "i_number_very_big_negative_int.json", "i_structure_500_nested_arrays.json",
+        "i_number_double_huge_neg_exp.json",      "i_number_real_underflow.json",
+        "i_number_too_big_neg_int.json",          "i_number_too_big_pos_int.json",
+        "i_number_very_big_negative_int.json",    "i_structure_500_nested_arrays.json",
         "i_structure_UTF-8_BOM_empty_object.json"};
     EXPECT_EQ(accepted, expected);
 }
@@ -317,7 +320,8 @@ TEST(TextPatch, ChangesOnlyTheReplacedBytes) {
         doc, R"([{"op":"replace","path":"/phases/0/complete","value":true}])", out);
     ASSERT_TRUE(r) << r.message();
     EXPECT_TRUE(r.changed());
-    EXPECT_EQ(out, "\xEF\xBB\xBF{ \"phases\" :\r\n\t[ { \"complete\" : true ,\"n\":1.0E+2 } ] }  \r\n");
+    EXPECT_EQ(out,
+              "\xEF\xBB\xBF{ \"phases\" :\r\n\t[ { \"complete\" : true ,\"n\":1.0E+2 } ] }  \r\n");
 }
 
 TEST(TextPatch, NewValuesAsThePatchSpellsThem) {
@@ -332,7 +336,8 @@ TEST(TextPatch, NewValuesAsThePatchSpellsThem) {
     ASSERT_TRUE(r) << r.message();
     EXPECT_EQ(out, R"({"a": 1.0E+2, "b": "\u00e9\/", "c": [1, { "k" :[ -0 ,1e-7] }]})");
     expect_same_as_dom_both<rfc6902_policy>(
-        doc, R"([{"op":"replace","path":"/a","value":1.0E+2},{"op":"replace","path":"/b","value":"\u00e9\/"}])");
+        doc,
+        R"([{"op":"replace","path":"/a","value":1.0E+2},{"op":"replace","path":"/b","value":"\u00e9\/"}])");
 }
 
 TEST(TextPatch, ChangedMeansTheBytesDiffer) {
@@ -360,13 +365,14 @@ TEST(TextPatch, ChangedMeansTheBytesDiffer) {
     ASSERT_TRUE(r);
     EXPECT_TRUE(r.changed());
     EXPECT_EQ(out, R"({"s":"\u0061"})");
-    expect_same_as_dom_both<rfc6902_policy>(spelled, R"([{"op":"replace","path":"/s","value":"\u0061"}])",
-                                            limits(), false);
+    expect_same_as_dom_both<rfc6902_policy>(
+        spelled, R"([{"op":"replace","path":"/s","value":"\u0061"}])", limits(), false);
     // The same bytes written back: unchanged here, while the DOM path counts a replaced
     // container as a change.
     const std::string nested = R"({"o":{"k":1}})";
     r = relpatch::apply_patch_to_text<rfc6902_policy>(
-        nested, R"([{"op":"replace","path":"/o","value":{"k":2}},{"op":"replace","path":"/o","value":{"k":1}}])",
+        nested,
+        R"([{"op":"replace","path":"/o","value":{"k":2}},{"op":"replace","path":"/o","value":{"k":1}}])",
         out);
     ASSERT_TRUE(r);
     EXPECT_FALSE(r.changed());
@@ -383,16 +389,19 @@ TEST(TextPatch, FirstOfDuplicateNamesIsTheTarget) {
     };
     for (const char* doc : docs) {
         SCOPED_TRACE(doc);
-        for (const char* patch : {R"([{"op":"replace","path":"/phases/0/complete","value":true}])",
-                                  R"([{"op":"replace","path":"/phases/0/complete","value":false}])"}) {
+        for (const char* patch :
+             {R"([{"op":"replace","path":"/phases/0/complete","value":true}])",
+              R"([{"op":"replace","path":"/phases/0/complete","value":false}])"}) {
             expect_same_as_dom_both<release_policy>(doc, patch);
             expect_same_as_dom_both<ordered_release_policy>(doc, patch);
             expect_same_as_dom_both<rfc6902_policy>(doc, patch);
         }
-        expect_same_as_dom_both<rfc6902_policy>(doc, R"([{"op":"test","path":"/phases/0/complete","value":false}])");
+        expect_same_as_dom_both<rfc6902_policy>(
+            doc, R"([{"op":"test","path":"/phases/0/complete","value":false}])");
     }
     std::string out;
-    ASSERT_TRUE(relpatch::apply_patch_to_text(docs[0], R"([{"op":"replace","path":"/phases/0/complete","value":true}])", out));
+    ASSERT_TRUE(relpatch::apply_patch_to_text(
+        docs[0], R"([{"op":"replace","path":"/phases/0/complete","value":true}])", out));
     EXPECT_EQ(out, R"({"phases":[{"complete":true,"complete":true}]})");
 }
 
@@ -441,13 +450,15 @@ std::vector<std::pair<std::string, std::string>> reformatted_release_documents()
         {"numbers", numbers},
         {"BOM", "\xEF\xBB\xBF" + original},
         {"whitespace around", " \r\n\t" + original + "\n\n  "},
-        {"duplicate complete", replace_all(original, "\"complete\": false,",
-                                           "\"complete\": false, \"complete\": true,")},
+        {"duplicate complete",
+         replace_all(original, "\"complete\": false,", "\"complete\": false, \"complete\": true,")},
         {"duplicate phases", original.substr(0, original.rfind('}')) + ", \"phases\": 0}\n"},
-        {"everything", "\xEF\xBB\xBF" + replace_all(replace_all(escaped, "\n", "\r\n"), "  ", "\t")},
+        {"everything",
+         "\xEF\xBB\xBF" + replace_all(replace_all(escaped, "\n", "\r\n"), "  ", "\t")},
     };
     v.push_back({"everything with numbers",
-                 "\xEF\xBB\xBF" + replace_all(replace_all(replace_all(numbers, "\"complete\"", "\"compl\\u0065te\""),
+                 "\xEF\xBB\xBF" + replace_all(replace_all(replace_all(numbers, "\"complete\"",
+                                                                      "\"compl\\u0065te\""),
                                                           "\n", "\r\n"),
                                               "\": ", "\"\t:\t")});
     return v;
@@ -593,9 +604,11 @@ std::vector<failure_row> failure_rows() {
         {errc::invalid_encoding, pol::release, "{\"a\":\"\xF4\x90\x80\x80\"}", set1},
         {errc::invalid_encoding, pol::release, R"({"a":"\uDC00"})", set1},
         {errc::invalid_encoding, pol::release, "[1,] \xFF", set1},
-        {errc::invalid_encoding, pol::rfc6902, release + "\xFF", R"([{"op":"remove","path":"/name"}])"},
+        {errc::invalid_encoding, pol::rfc6902, release + "\xFF",
+         R"([{"op":"remove","path":"/name"}])"},
         {errc::document_too_deep, pol::release, deep, set1, with(&limits::max_document_depth, 19)},
-        {errc::document_too_deep, pol::release, "[1,] " + deep, set1, with(&limits::max_document_depth, 19)},
+        {errc::document_too_deep, pol::release, "[1,] " + deep, set1,
+         with(&limits::max_document_depth, 19)},
         {errc::document_too_deep, pol::rfc6902, deep, R"([{"op":"test","path":"","value":1}])",
          with(&limits::max_document_depth, 3)},
         // The patch.
@@ -613,51 +626,77 @@ std::vector<failure_row> failure_rows() {
         {errc::invalid_member_type, pol::rfc6902, release, R"([{"op":1,"path":"/name"}])"},
         {errc::invalid_member_type, pol::release, release, R"({"comment":7,"patch":[]})"},
         {errc::unknown_op, pol::rfc6902, release, R"([{"op":"merge","path":"/name","value":1}])"},
-        {errc::invalid_pointer, pol::rfc6902, release, R"([{"op":"test","path":"name","value":1}])"},
+        {errc::invalid_pointer, pol::rfc6902, release,
+         R"([{"op":"test","path":"name","value":1}])"},
         {errc::invalid_pointer, pol::release, release,
          R"([{"op":"replace","path":"/phases/0/complete~2","value":true}])"},
-        {errc::too_many_operations, pol::release, release, R"([{"op":"replace","path":"/phases/1/complete","value":true},{"op":"replace","path":"/phases/1/complete","value":true}])",
+        {errc::too_many_operations, pol::release, release,
+         R"([{"op":"replace","path":"/phases/1/complete","value":true},{"op":"replace","path":"/phases/1/complete","value":true}])",
          with(&limits::max_operations, 1)},
-        {errc::pointer_too_long, pol::rfc6902, release, R"([{"op":"test","path":"/name","value":1}])",
-         with(&limits::max_pointer_length, 3)},
-        {errc::nesting_too_deep, pol::rfc6902, release, R"([{"op":"test","path":"/name","value":[[1]]}])",
-         with(&limits::max_depth, 3)},
+        {errc::pointer_too_long, pol::rfc6902, release,
+         R"([{"op":"test","path":"/name","value":1}])", with(&limits::max_pointer_length, 3)},
+        {errc::nesting_too_deep, pol::rfc6902, release,
+         R"([{"op":"test","path":"/name","value":[[1]]}])", with(&limits::max_depth, 3)},
         {errc::patch_too_large, pol::release, release, set1, with(&limits::max_patch_bytes, 10)},
         // The release policies.
-        {errc::op_not_allowed, pol::release, release, R"([{"op":"add","path":"/phases/1/complete","value":true}])"},
-        {errc::op_not_allowed, pol::ordered, release, R"([{"op":"test","path":"/phases/1/complete","value":false}])"},
-        {errc::path_not_allowed, pol::release, release, R"([{"op":"replace","path":"/phase/1/complete","value":true}])"},
-        {errc::path_not_allowed, pol::release, release, R"([{"op":"replace","path":"/phases/1/complete/x","value":true}])"},
-        {errc::path_not_allowed, pol::release, release, R"([{"op":"replace","path":"/name","value":"x"}])"},
-        {errc::value_type_not_allowed, pol::release, release, R"([{"op":"replace","path":"/phases/1/complete","value":1}])"},
+        {errc::op_not_allowed, pol::release, release,
+         R"([{"op":"add","path":"/phases/1/complete","value":true}])"},
+        {errc::op_not_allowed, pol::ordered, release,
+         R"([{"op":"test","path":"/phases/1/complete","value":false}])"},
+        {errc::path_not_allowed, pol::release, release,
+         R"([{"op":"replace","path":"/phase/1/complete","value":true}])"},
+        {errc::path_not_allowed, pol::release, release,
+         R"([{"op":"replace","path":"/phases/1/complete/x","value":true}])"},
+        {errc::path_not_allowed, pol::release, release,
+         R"([{"op":"replace","path":"/name","value":"x"}])"},
+        {errc::value_type_not_allowed, pol::release, release,
+         R"([{"op":"replace","path":"/phases/1/complete","value":1}])"},
         {errc::path_not_found, pol::release, "[]", set1},
         {errc::path_not_found, pol::release, R"({"phase":[]})", set1},
         {errc::path_not_found, pol::release, R"({"phases":{"1":{"complete":false}}})", set1},
         {errc::path_not_found, pol::release, R"({"phases":[{},[]]})", set1},
         {errc::path_not_found, pol::release, R"({"phases":[{},{"completed":false}]})", set1},
         {errc::index_out_of_range, pol::release, R"({"phases":[{"complete":false}]})", set1},
-        {errc::index_out_of_range, pol::release, release, R"([{"op":"replace","path":"/phases/-/complete","value":true}])"},
-        {errc::invalid_index, pol::release, release, R"([{"op":"replace","path":"/phases/01/complete","value":true}])"},
+        {errc::index_out_of_range, pol::release, release,
+         R"([{"op":"replace","path":"/phases/-/complete","value":true}])"},
+        {errc::invalid_index, pol::release, release,
+         R"([{"op":"replace","path":"/phases/01/complete","value":true}])"},
         {errc::target_type_not_allowed, pol::release, R"({"phases":[{},{"complete":"no"}]})", set1},
         {errc::target_type_not_allowed, pol::ordered, R"({"phases":[{},{"complete":null}]})", set1},
-        {errc::phase_order_violation, pol::ordered, release, R"([{"op":"replace","path":"/phases/2/complete","value":true}])"},
-        {errc::phase_order_violation, pol::ordered, release, R"([{"op":"replace","path":"/phases/0/complete","value":false},{"op":"replace","path":"/phases/1/complete","value":true}])"},
-        {errc::phase_order_violation, pol::ordered, R"({"phases":[{"complete":false},"x",{"complete":true}]})", R"([{"op":"replace","path":"/phases/0/complete","value":false}])"},
+        {errc::phase_order_violation, pol::ordered, release,
+         R"([{"op":"replace","path":"/phases/2/complete","value":true}])"},
+        {errc::phase_order_violation, pol::ordered, release,
+         R"([{"op":"replace","path":"/phases/0/complete","value":false},{"op":"replace","path":"/phases/1/complete","value":true}])"},
+        {errc::phase_order_violation, pol::ordered,
+         R"({"phases":[{"complete":false},"x",{"complete":true}]})",
+         R"([{"op":"replace","path":"/phases/0/complete","value":false}])"},
         {errc::work_limit_exceeded, pol::release, release, set1, with(&limits::max_work, 1)},
         // rfc6902: replace and test.
-        {errc::path_not_found, pol::rfc6902, release, R"([{"op":"test","path":"/nope","value":1}])"},
-        {errc::path_not_found, pol::rfc6902, release, R"([{"op":"replace","path":"/phases/0/nope/x","value":1}])"},
-        {errc::not_a_container, pol::rfc6902, release, R"([{"op":"replace","path":"/name/x","value":1}])"},
+        {errc::path_not_found, pol::rfc6902, release,
+         R"([{"op":"test","path":"/nope","value":1}])"},
+        {errc::path_not_found, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/phases/0/nope/x","value":1}])"},
+        {errc::not_a_container, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/name/x","value":1}])"},
         {errc::not_a_container, pol::rfc6902, "1", R"([{"op":"test","path":"/0","value":1}])"},
-        {errc::invalid_index, pol::rfc6902, release, R"([{"op":"test","path":"/phases/01","value":1}])"},
-        {errc::invalid_index, pol::rfc6902, release, R"([{"op":"test","path":"/phases/x/y","value":1}])"},
-        {errc::index_out_of_range, pol::rfc6902, release, R"([{"op":"replace","path":"/phases/3","value":1}])"},
-        {errc::index_out_of_range, pol::rfc6902, release, R"([{"op":"replace","path":"/phases/-","value":1}])"},
-        {errc::index_out_of_range, pol::rfc6902, release, R"([{"op":"test","path":"/phases/99999999999999999999999","value":1}])"},
-        {errc::test_failed, pol::rfc6902, release, R"([{"op":"test","path":"/phases/0/complete","value":false}])"},
-        {errc::test_failed, pol::rfc6902, release, R"([{"op":"replace","path":"/name","value":"a"},{"op":"test","path":"/name","value":"r"}])"},
-        {errc::test_failed, pol::rfc6902, R"({"n":-1})", R"([{"op":"test","path":"/n","value":18446744073709551615}])"},
-        {errc::test_failed, pol::rfc6902, R"({"n":[1,{"a":null}]})", R"([{"op":"test","path":"/n","value":[1,{"a":false}]}])"},
+        {errc::invalid_index, pol::rfc6902, release,
+         R"([{"op":"test","path":"/phases/01","value":1}])"},
+        {errc::invalid_index, pol::rfc6902, release,
+         R"([{"op":"test","path":"/phases/x/y","value":1}])"},
+        {errc::index_out_of_range, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/phases/3","value":1}])"},
+        {errc::index_out_of_range, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/phases/-","value":1}])"},
+        {errc::index_out_of_range, pol::rfc6902, release,
+         R"([{"op":"test","path":"/phases/99999999999999999999999","value":1}])"},
+        {errc::test_failed, pol::rfc6902, release,
+         R"([{"op":"test","path":"/phases/0/complete","value":false}])"},
+        {errc::test_failed, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/name","value":"a"},{"op":"test","path":"/name","value":"r"}])"},
+        {errc::test_failed, pol::rfc6902, R"({"n":-1})",
+         R"([{"op":"test","path":"/n","value":18446744073709551615}])"},
+        {errc::test_failed, pol::rfc6902, R"({"n":[1,{"a":null}]})",
+         R"([{"op":"test","path":"/n","value":[1,{"a":false}]}])"},
         {errc::growth_limit_exceeded, pol::rfc6902, release,
          R"([{"op":"replace","path":"/name","value":"a string longer than sixteen bytes"}])",
          with(&limits::max_added_bytes, 8)},
@@ -666,9 +705,11 @@ std::vector<failure_row> failure_rows() {
          with(&limits::max_document_depth, 4)},
         // The DOM path's refusals.
         {errc::cannot_remove_root, pol::rfc6902, release, R"([{"op":"remove","path":""}])"},
-        {errc::move_into_own_child, pol::rfc6902, release, R"([{"op":"move","from":"/phases","path":"/phases/0"}])"},
+        {errc::move_into_own_child, pol::rfc6902, release,
+         R"([{"op":"move","from":"/phases","path":"/phases/0"}])"},
         {errc::path_not_found, pol::rfc6902, release, R"([{"op":"add","path":"/a/b","value":1}])"},
-        {errc::test_failed, pol::rfc6902, release, R"([{"op":"replace","path":"/phases/1","value":{"complete":7}},{"op":"test","path":"/phases/1/complete","value":true}])"},
+        {errc::test_failed, pol::rfc6902, release,
+         R"([{"op":"replace","path":"/phases/1","value":{"complete":7}},{"op":"test","path":"/phases/1/complete","value":true}])"},
     };
 }
 
@@ -732,18 +773,23 @@ TEST(TextPatch, DocumentDepthLimit) {
     for (int i = 0; i < 30; ++i) doc += "]";
     doc += "}]}";
     const std::string patch = R"([{"op":"replace","path":"/phases/0/complete","value":true}])";
-    for (std::size_t depth : {std::size_t{32}, std::size_t{33}, std::size_t{34}, std::size_t{20000}}) {
+    for (std::size_t depth :
+         {std::size_t{32}, std::size_t{33}, std::size_t{34}, std::size_t{20000}}) {
         SCOPED_TRACE(depth);
-        expect_same_as_dom_both<release_policy>(doc, patch, with(&limits::max_document_depth, depth));
+        expect_same_as_dom_both<release_policy>(doc, patch,
+                                                with(&limits::max_document_depth, depth));
     }
     std::string out;
-    EXPECT_EQ(relpatch::apply_patch_to_text(doc, patch, out, with(&limits::max_document_depth, 32)).code(),
+    EXPECT_EQ(relpatch::apply_patch_to_text(doc, patch, out, with(&limits::max_document_depth, 32))
+                  .code(),
               errc::document_too_deep);
-    EXPECT_TRUE(relpatch::apply_patch_to_text(doc, patch, out, with(&limits::max_document_depth, 33)));
+    EXPECT_TRUE(
+        relpatch::apply_patch_to_text(doc, patch, out, with(&limits::max_document_depth, 33)));
     // A depth of hard_max_depth nests, without recursion.
     std::string deepest(relpatch::hard_max_depth, '[');
     deepest += std::string(relpatch::hard_max_depth, ']');
-    expect_same_as_dom_both<rfc6902_policy>(deepest, R"([{"op":"test","path":"/0/0/0","value":[[]]}])",
+    expect_same_as_dom_both<rfc6902_policy>(deepest,
+                                            R"([{"op":"test","path":"/0/0/0","value":[[]]}])",
                                             with(&limits::max_document_depth, 20000));
 }
 
@@ -760,7 +806,8 @@ TEST(TextPatch, OutMayBeTheDocumentOrThePatch) {
     ASSERT_TRUE(r);
     EXPECT_EQ(stored, expected);
     // Refused: the stored text stays as it was.
-    r = relpatch::apply_patch_to_text(stored, R"([{"op":"replace","path":"/name","value":true}])", stored);
+    r = relpatch::apply_patch_to_text(stored, R"([{"op":"replace","path":"/name","value":true}])",
+                                      stored);
     EXPECT_FALSE(r);
     EXPECT_EQ(stored, expected);
     // Unchanged: nothing is copied.
@@ -780,7 +827,8 @@ TEST(TextPatch, OutMayBeTheDocumentOrThePatch) {
     ASSERT_TRUE(relpatch::apply_patch_to_text(d, p, both));
     EXPECT_EQ(both, expected);
     both = doc;
-    ASSERT_TRUE(relpatch::apply_patch_to_text<rfc6902_policy>(both, R"([{"op":"remove","path":"/name"}])", both));
+    ASSERT_TRUE(relpatch::apply_patch_to_text<rfc6902_policy>(
+        both, R"([{"op":"remove","path":"/name"}])", both));
     EXPECT_EQ(both.find("\"name\""), std::string::npos);
     both = R"([{"op":"replace","path":"/name","value":"x"}])";
     ASSERT_TRUE(relpatch::apply_patch_to_text<rfc6902_policy>(doc, both, both));
@@ -792,14 +840,16 @@ TEST(TextPatch, Comment) {
     std::string out;
     std::string comment = "old";
     relpatch::result r = relpatch::apply_patch_to_text(
-        doc, R"({"comment":"go \u00e9","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})",
+        doc,
+        R"({"comment":"go \u00e9","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})",
         out, limits(), &comment);
     ASSERT_TRUE(r);
     EXPECT_EQ(comment, "go \xC3\xA9");
     // Reported as apply_patch reports it, even when the patch is then refused...
     comment = "old";
-    r = relpatch::apply_patch_to_text(doc, R"({"comment":"c","patch":[{"op":"replace","path":"/name","value":true}]})",
-                                      out, limits(), &comment);
+    r = relpatch::apply_patch_to_text(
+        doc, R"({"comment":"c","patch":[{"op":"replace","path":"/name","value":true}]})", out,
+        limits(), &comment);
     EXPECT_EQ(r.code(), errc::path_not_allowed);
     EXPECT_EQ(comment, "c");
     comment = "old";
@@ -808,15 +858,17 @@ TEST(TextPatch, Comment) {
     EXPECT_EQ(comment, "c");
     // ... but not when the document is invalid: the DOM path never reads the patch then.
     comment = "old";
-    r = relpatch::apply_patch_to_text("{", R"({"comment":"c","patch":[]})", out, limits(), &comment);
+    r = relpatch::apply_patch_to_text("{", R"({"comment":"c","patch":[]})", out, limits(),
+                                      &comment);
     EXPECT_EQ(r.code(), errc::invalid_document);
     EXPECT_EQ(comment, "");
     comment = "old";
     r = relpatch::apply_patch_to_text(doc, "[]", out, limits(), &comment);
     EXPECT_TRUE(r);
     EXPECT_EQ(comment, "");
-    for (const char* patch : {R"({"comment":"c","patch":[]})", R"({"comment":1,"patch":[]})",
-                              R"({"comment":"c","patch":{}})", R"({"patch":[],"comment":"c","comment":"d"})"})
+    for (const char* patch :
+         {R"({"comment":"c","patch":[]})", R"({"comment":1,"patch":[]})",
+          R"({"comment":"c","patch":{}})", R"({"patch":[],"comment":"c","comment":"d"})"})
         expect_same_as_dom_both<release_policy>(doc, patch);
 }
 
@@ -837,7 +889,8 @@ TEST(TextPatch, DomPathForStructuralOperations) {
     EXPECT_TRUE(r.changed());
     EXPECT_EQ(out, "\xEF\xBB\xBF{\"a\":1.5,\"b\":[100.0]}");  // rapidjson::Writer's text
     // Unchanged: the document's own text.
-    r = relpatch::apply_patch_to_text<rfc6902_policy>(doc, R"([{"op":"move","from":"/a","path":"/a"}])", out);
+    r = relpatch::apply_patch_to_text<rfc6902_policy>(
+        doc, R"([{"op":"move","from":"/a","path":"/a"}])", out);
     ASSERT_TRUE(r);
     EXPECT_FALSE(r.changed());
     EXPECT_EQ(out, doc);
@@ -846,20 +899,22 @@ TEST(TextPatch, DomPathForStructuralOperations) {
     r = relpatch::apply_patch_to_text<no_removes>(doc, R"([{"op":"remove","path":"/a"}])", out);
     EXPECT_EQ(r.code(), errc::op_not_allowed);
     EXPECT_EQ(out, "sentinel");
-    r = relpatch::apply_patch_to_text<no_removes>(doc, R"([{"op":"replace","path":"/a","value":2}])", out);
+    r = relpatch::apply_patch_to_text<no_removes>(
+        doc, R"([{"op":"replace","path":"/a","value":2}])", out);
     ASSERT_TRUE(r);
     EXPECT_EQ(out, "\xEF\xBB\xBF{\"a\":2,\"b\":[]}");
 }
 
 TEST(TextPatch, ReadsInsideAnEarlierReplaceByTheDomPath) {
     const std::string doc = R"({"a": {"b": 1}, "c": 2})";
-    for (const char* patch : {
-             R"([{"op":"replace","path":"/a","value":{"b":3}},{"op":"test","path":"/a/b","value":3}])",
-             R"([{"op":"replace","path":"/a/b","value":3},{"op":"test","path":"/a","value":{"b":3}}])",
-             R"([{"op":"replace","path":"/a/b","value":3},{"op":"replace","path":"/a","value":[]}])",
-             R"([{"op":"replace","path":"","value":{"a":1}},{"op":"test","path":"/a","value":1}])",
-             R"([{"op":"replace","path":"/a/b","value":3},{"op":"test","path":"/c","value":2},{"op":"replace","path":"/a/b","value":4}])",
-         }) {
+    for (
+        const char* patch : {
+            R"([{"op":"replace","path":"/a","value":{"b":3}},{"op":"test","path":"/a/b","value":3}])",
+            R"([{"op":"replace","path":"/a/b","value":3},{"op":"test","path":"/a","value":{"b":3}}])",
+            R"([{"op":"replace","path":"/a/b","value":3},{"op":"replace","path":"/a","value":[]}])",
+            R"([{"op":"replace","path":"","value":{"a":1}},{"op":"test","path":"/a","value":1}])",
+            R"([{"op":"replace","path":"/a/b","value":3},{"op":"test","path":"/c","value":2},{"op":"replace","path":"/a/b","value":4}])",
+        }) {
         expect_same_as_dom_both<rfc6902_policy>(doc, patch);
     }
 }
@@ -901,8 +956,9 @@ TEST(TextPatch, LargeDocuments) {
     std::string tests = "[";
     for (int i = 0; i < phases / 13; ++i) {
         if (i != 0) tests += ",";
-        tests += R"({"op":"test","path":"/phases/)" + std::to_string(i * 13) + R"(/_id","value":"p)" +
-                 std::to_string(i * 13) + R"("},{"op":"replace","path":"/phases/)" + std::to_string(i * 13) +
+        tests += R"({"op":"test","path":"/phases/)" + std::to_string(i * 13) +
+                 R"(/_id","value":"p)" + std::to_string(i * 13) +
+                 R"("},{"op":"replace","path":"/phases/)" + std::to_string(i * 13) +
                  R"(/n/2","value":)" + std::to_string(i) + "}";
     }
     tests += "]";
@@ -923,7 +979,8 @@ TEST(TextPatch, ScannerRecordsTargets) {
                nm = targets.add(missing, 10);
     ASSERT_TRUE(targets.seal());
     relpatch::detail::json_scanner<> scanner(&targets);
-    ASSERT_EQ(scanner.scan(text.data(), text.size(), 100, false), relpatch::detail::scan_status::valid);
+    ASSERT_EQ(scanner.scan(text.data(), text.size(), 100, false),
+              relpatch::detail::scan_status::valid);
     const auto span = [&](std::uint32_t n) {
         return text.substr(targets[n].begin, targets[n].end - targets[n].begin);
     };

@@ -26,29 +26,32 @@ errc apply_text(const std::string& text, relpatch::limits lim = {}) {
 }
 
 std::string add_string(const std::string& json_string_body) {
-    return R"([{"op":"add","path":"/b","value":")" + json_string_body + R"("},{"op":"test","path":"/a","value":"no"}])";
+    return R"([{"op":"add","path":"/b","value":")" + json_string_body +
+           R"("},{"op":"test","path":"/a","value":"no"}])";
 }
 
 TEST(PatchText, InvalidUtf8IsRefused) {
-    EXPECT_EQ(apply_text(add_string("\xC3\xA9")), errc::test_failed);  // valid, reaches the test
-    EXPECT_EQ(apply_text(add_string("\xF0")), errc::invalid_encoding);          // truncated
-    EXPECT_EQ(apply_text("[\"\xF0"), errc::invalid_encoding);                   // truncated at end
-    EXPECT_EQ(apply_text(add_string("\xC0\xAF")), errc::invalid_encoding);      // overlong
-    EXPECT_EQ(apply_text(add_string("\xED\xA0\x80")), errc::invalid_encoding);  // surrogate
+    EXPECT_EQ(apply_text(add_string("\xC3\xA9")), errc::test_failed);   // valid, reaches the test
+    EXPECT_EQ(apply_text(add_string("\xF0")), errc::invalid_encoding);  // truncated
+    EXPECT_EQ(apply_text("[\"\xF0"), errc::invalid_encoding);           // truncated at end
+    EXPECT_EQ(apply_text(add_string("\xC0\xAF")), errc::invalid_encoding);          // overlong
+    EXPECT_EQ(apply_text(add_string("\xED\xA0\x80")), errc::invalid_encoding);      // surrogate
     EXPECT_EQ(apply_text(add_string("\xF4\x90\x80\x80")), errc::invalid_encoding);  // > U+10FFFF
-    EXPECT_EQ(apply_text(add_string("\x80")), errc::invalid_encoding);          // lone continuation
+    EXPECT_EQ(apply_text(add_string("\x80")), errc::invalid_encoding);  // lone continuation
     EXPECT_EQ(apply_text(add_string("\xE2\x82")), errc::invalid_encoding);
     EXPECT_EQ(apply_text("[]\xFF"), errc::invalid_encoding);
 }
 
 TEST(PatchText, LoneLowSurrogateEscapeIsRefused) {
     EXPECT_EQ(apply_text(add_string("\\uDC00")), errc::invalid_encoding);
-    EXPECT_EQ(apply_text(add_string("a\\\\uDC00")), errc::test_failed);  // an escaped backslash
+    EXPECT_EQ(apply_text(add_string("a\\\\uDC00")), errc::test_failed);      // an escaped backslash
     EXPECT_EQ(apply_text(add_string("\\uD83D\\uDE00")), errc::test_failed);  // a valid pair
-    EXPECT_EQ(apply_text(add_string("\\uD83Dx")), errc::invalid_json);  // RapidJSON refuses it
+    EXPECT_EQ(apply_text(add_string("\\uD83Dx")), errc::invalid_json);       // RapidJSON refuses it
     EXPECT_EQ(apply_text(add_string("\\u12G4")), errc::invalid_json);
-    EXPECT_EQ(apply_text(add_string("\\u00e9\\u00C9\\uFfFf")), errc::test_failed);  // hex of any case
-    EXPECT_EQ(apply_text(add_string("\\uD83D\\uE000")), errc::invalid_json);  // high, then not a low
+    EXPECT_EQ(apply_text(add_string("\\u00e9\\u00C9\\uFfFf")),
+              errc::test_failed);  // hex of any case
+    EXPECT_EQ(apply_text(add_string("\\uD83D\\uE000")),
+              errc::invalid_json);  // high, then not a low
     EXPECT_EQ(apply_text(add_string("\\uD83D\\u12G4")), errc::invalid_json);
 }
 
@@ -131,11 +134,11 @@ TEST(PatchText, Utf8SequencesOneByOne) {
         s += "\"]";
         return scan_json_text<text_encoding::utf8>(s.data(), s.size(), 64);
     };
-    EXPECT_EQ(u8({0xC3, 0xA9}), errc::success);              // é
-    EXPECT_EQ(u8({0xE2, 0x82, 0xAC}), errc::success);        // €
-    EXPECT_EQ(u8({0xF0, 0x9F, 0x98, 0x80}), errc::success);  // U+1F600
-    EXPECT_EQ(u8({0xF4, 0x8F, 0xBF, 0xBF}), errc::success);  // U+10FFFF
-    EXPECT_EQ(u8({0xC1, 0xBF}), errc::invalid_encoding);     // overlong 2-byte lead
+    EXPECT_EQ(u8({0xC3, 0xA9}), errc::success);                       // é
+    EXPECT_EQ(u8({0xE2, 0x82, 0xAC}), errc::success);                 // €
+    EXPECT_EQ(u8({0xF0, 0x9F, 0x98, 0x80}), errc::success);           // U+1F600
+    EXPECT_EQ(u8({0xF4, 0x8F, 0xBF, 0xBF}), errc::success);           // U+10FFFF
+    EXPECT_EQ(u8({0xC1, 0xBF}), errc::invalid_encoding);              // overlong 2-byte lead
     EXPECT_EQ(u8({0xE0, 0x80, 0x80}), errc::invalid_encoding);        // overlong 3-byte
     EXPECT_EQ(u8({0xF0, 0x80, 0x80, 0x80}), errc::invalid_encoding);  // overlong 4-byte
     EXPECT_EQ(u8({0xF5, 0x80, 0x80, 0x80}), errc::invalid_encoding);  // lead past F4
@@ -150,7 +153,7 @@ TEST(PatchText, Utf16AndUtf32AndAscii) {
     constexpr text_encoding utf16 = text_encoding::utf16;
     constexpr text_encoding utf32 = text_encoding::utf32;
     EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D, 0xDE00, u']'})), errc::success);
-    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D})), errc::invalid_encoding);          // at the end
+    EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D})), errc::invalid_encoding);  // at the end
     EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xD83D, u'x', u']'})), errc::invalid_encoding);
     EXPECT_EQ((scan<utf16, char16_t>({u'[', 0xDE00, u']'})), errc::invalid_encoding);
     EXPECT_EQ((scan<utf16, char32_t>({U'[', 0x12345, U']'})), errc::invalid_encoding);  // > 16 bits
@@ -206,7 +209,8 @@ using relpatch::errc;
 TEST(PatchText, FormFeedIsNotWhitespace) {
     using relpatch::detail::fast_op;
     using relpatch::detail::fast_scanner;
-    const std::string good = "[{\"op\":\"replace\",\"path\":\"/phases/0/complete\",\"value\":true}]";
+    const std::string good =
+        "[{\"op\":\"replace\",\"path\":\"/phases/0/complete\",\"value\":true}]";
     fast_op ops[relpatch::detail::max_fast_ops];
     std::size_t count = 0;
     ASSERT_TRUE(fast_scanner(good.data(), good.size()).scan(ops, count));
@@ -241,17 +245,17 @@ TEST(PatchText, Utf8BoundariesOfEachLength) {
         return relpatch::detail::scan_json_text<relpatch::detail::text_encoding::utf8>(
             s.data(), s.size(), 64);
     };
-    EXPECT_EQ(u8({0x7F}), errc::success);                    // U+007F, one byte
-    EXPECT_EQ(u8({0xC2, 0x80}), errc::success);              // U+0080
-    EXPECT_EQ(u8({0xDF, 0xBF}), errc::success);              // U+07FF
-    EXPECT_EQ(u8({0xE0, 0x9F, 0xBF}), errc::invalid_encoding);  // U+07FF in three bytes
-    EXPECT_EQ(u8({0xE0, 0xA0, 0x80}), errc::success);        // U+0800
-    EXPECT_EQ(u8({0xED, 0x9F, 0xBF}), errc::success);        // U+D7FF
-    EXPECT_EQ(u8({0xED, 0xBF, 0xBF}), errc::invalid_encoding);  // U+DFFF, a surrogate
-    EXPECT_EQ(u8({0xEE, 0x80, 0x80}), errc::success);        // U+E000
-    EXPECT_EQ(u8({0xEF, 0xBF, 0xBF}), errc::success);        // U+FFFF
+    EXPECT_EQ(u8({0x7F}), errc::success);                             // U+007F, one byte
+    EXPECT_EQ(u8({0xC2, 0x80}), errc::success);                       // U+0080
+    EXPECT_EQ(u8({0xDF, 0xBF}), errc::success);                       // U+07FF
+    EXPECT_EQ(u8({0xE0, 0x9F, 0xBF}), errc::invalid_encoding);        // U+07FF in three bytes
+    EXPECT_EQ(u8({0xE0, 0xA0, 0x80}), errc::success);                 // U+0800
+    EXPECT_EQ(u8({0xED, 0x9F, 0xBF}), errc::success);                 // U+D7FF
+    EXPECT_EQ(u8({0xED, 0xBF, 0xBF}), errc::invalid_encoding);        // U+DFFF, a surrogate
+    EXPECT_EQ(u8({0xEE, 0x80, 0x80}), errc::success);                 // U+E000
+    EXPECT_EQ(u8({0xEF, 0xBF, 0xBF}), errc::success);                 // U+FFFF
     EXPECT_EQ(u8({0xF0, 0x8F, 0xBF, 0xBF}), errc::invalid_encoding);  // U+FFFF in four bytes
-    EXPECT_EQ(u8({0xF0, 0x90, 0x80, 0x80}), errc::success);  // U+10000
+    EXPECT_EQ(u8({0xF0, 0x90, 0x80, 0x80}), errc::success);           // U+10000
     EXPECT_EQ(u8({0xF4, 0x90, 0x80, 0x80}), errc::invalid_encoding);  // U+110000
     // Through apply_patch, in a patch that would otherwise apply.
     rapidjson::Document doc = relpatch_test::parse(R"({"a":"x"})");
@@ -267,8 +271,8 @@ TEST(PatchText, Utf8BoundariesOfEachLength) {
 // The text ends where the string_view ends, even when the bytes after it in memory would
 // complete a UTF-8 sequence: a sequence cut by the end of the view is invalid.
 TEST(PatchText, SequenceCutByTheEndOfTheViewIsRefused) {
-    const std::string full = "[\"\xE2\x82\xAC\"]";     // ["€"]
-    const std::string four = "[\"\xF0\x9F\x98\x80\"]"; // ["😀"]
+    const std::string full = "[\"\xE2\x82\xAC\"]";      // ["€"]
+    const std::string four = "[\"\xF0\x9F\x98\x80\"]";  // ["😀"]
     for (const std::string* buffer : {&full, &four}) {
         for (std::size_t cut = 3; cut < buffer->size() - 2; ++cut) {
             const std::string_view view(buffer->data(), cut);
@@ -292,8 +296,8 @@ TEST(PatchText, SequenceCutByTheEndOfTheViewIsRefused) {
     }
     // The same for a UTF-16 surrogate pair cut after its high half.
     const std::u16string pair = u"[\"\U0001F600\"]";
-    EXPECT_EQ((relpatch::detail::scan_json_text<relpatch::detail::text_encoding::utf16>(
-                  pair.data(), 3, 64)),
+    EXPECT_EQ((relpatch::detail::scan_json_text<relpatch::detail::text_encoding::utf16>(pair.data(),
+                                                                                        3, 64)),
               errc::invalid_encoding);
     EXPECT_EQ((relpatch::detail::scan_json_text<relpatch::detail::text_encoding::utf16>(
                   pair.data(), pair.size(), 64)),

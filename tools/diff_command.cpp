@@ -125,7 +125,8 @@ bool load(const char* role, const std::string& path, const relpatch::limits& lim
     std::string text;
     const std::string name = std::string(role) + " (" + path + ")";
     if (!read_path(path, text)) {
-        std::fprintf(stderr, "relpatch diff: cannot read %s: %s\n", name.c_str(), std::strerror(errno));
+        std::fprintf(stderr, "relpatch diff: cannot read %s: %s\n", name.c_str(),
+                     std::strerror(errno));
         return false;
     }
     const relpatch::result r = relpatch::parse_document(std::string_view(text), doc, lim);
@@ -140,8 +141,9 @@ bool load(const char* role, const std::string& path, const relpatch::limits& lim
         std::fprintf(stderr, "relpatch diff: %s is not valid UTF-8%s\n", name.c_str(), at.c_str());
         break;
     default:
-        std::fprintf(stderr, "relpatch diff: %s is not valid JSON%s%s%s\n", name.c_str(), at.c_str(),
-                     r.detail() != nullptr ? ": " : "", r.detail() != nullptr ? r.detail() : "");
+        std::fprintf(stderr, "relpatch diff: %s is not valid JSON%s%s%s\n", name.c_str(),
+                     at.c_str(), r.detail() != nullptr ? ": " : "",
+                     r.detail() != nullptr ? r.detail() : "");
         break;
     }
     return false;
@@ -222,7 +224,8 @@ int run_diff_command(int argc, char** argv) {
     }
     if (std::fwrite(sb.GetString(), 1, sb.GetSize(), stdout) != sb.GetSize() ||
         std::fputc('\n', stdout) == EOF || std::fflush(stdout) != 0) {
-        std::fprintf(stderr, "relpatch diff: cannot write standard output: %s\n", std::strerror(errno));
+        std::fprintf(stderr, "relpatch diff: cannot write standard output: %s\n",
+                     std::strerror(errno));
         return exit_usage;
     }
     return 0;

@@ -118,7 +118,8 @@ int parse_arguments(int argc, char** argv, options& opt) {
         } else if (arg == "--inverse" || arg.substr(0, 10) == "--inverse=") {
             if (!opt.inverse_path.empty()) return usage("--inverse given twice");
             if (arg == "--inverse" && ++i == argc) return usage("--inverse needs a FILE");
-            opt.inverse_path = arg == "--inverse" ? std::string(argv[i]) : std::string(arg.substr(10));
+            opt.inverse_path =
+                arg == "--inverse" ? std::string(argv[i]) : std::string(arg.substr(10));
             if (opt.inverse_path.empty()) return usage("--inverse needs a FILE");
         } else if (arg == "--policy" || arg.substr(0, 9) == "--policy=") {
             if (seen_policy) return usage("--policy given twice");
@@ -232,8 +233,10 @@ bool write_document(int fd, const rapidjson::Document& doc, bool pretty, bool bo
     }
     out.Put('\n');
     out.Flush();
-    if (!accepted && out.ok()) errno = EINVAL;  // a NaN or infinity, which parsing never yields
-    else errno = out.error();
+    if (!accepted && out.ok())
+        errno = EINVAL;  // a NaN or infinity, which parsing never yields
+    else
+        errno = out.error();
     return accepted && out.ok();
 }
 
@@ -358,13 +361,11 @@ int report_invalid_document(const relpatch::result& parsed, const std::string& d
     switch (parsed.code()) {
     case relpatch::errc::document_too_deep:
         return fatal(doc + " nests deeper than " + std::to_string(max_depth) + " levels" + at +
-                      (max_depth == max_pretty_depth
-                           ? ", the most --pretty indents; leave out --pretty"
-                           : std::string()));
-    case relpatch::errc::invalid_encoding:
-        return fatal(doc + " is not valid UTF-8" + at);
-    case relpatch::errc::out_of_memory:
-        return fatal(doc + ": out of memory while parsing");
+                     (max_depth == max_pretty_depth
+                          ? ", the most --pretty indents; leave out --pretty"
+                          : std::string()));
+    case relpatch::errc::invalid_encoding: return fatal(doc + " is not valid UTF-8" + at);
+    case relpatch::errc::out_of_memory: return fatal(doc + ": out of memory while parsing");
     default:
         const char* detail = parsed.detail();
         return fatal(doc + " is not valid JSON" + at + (detail ? std::string(": ") + detail : ""));
@@ -419,14 +420,15 @@ relpatch::result apply(const std::string& policy, rapidjson::Document& doc, std:
         return relpatch::apply_patch<relpatch::rfc6902_policy>(doc, patch, lim, nullptr, inverse);
     if (policy == "ordered-release")
         return relpatch::apply_patch<relpatch::ordered_release_policy>(doc, patch, lim, nullptr,
-                                                                      inverse);
+                                                                       inverse);
     return relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim, nullptr, inverse);
 }
 
 // Writes the inverse patch (compact, one line) to `path`, or to standard output for "-".
 int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
-    const int fd = path == "-" ? STDOUT_FILENO
-                               : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    const int fd = path == "-"
+                       ? STDOUT_FILENO
+                       : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) return io_error("cannot write the inverse patch to " + path);
     const bool ok = write_document(fd, inverse, false, false);
     if ((fd != STDOUT_FILENO && ::close(fd) != 0) || !ok)
@@ -438,7 +440,8 @@ int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
 
 int main(int argc, char** argv) {
     // `relpatch diff [--policy ...] FROM TO` (tools/diff_command.cpp).
-    if (argc > 1 && std::string_view(argv[1]) == "diff") return run_diff_command(argc - 1, argv + 1);
+    if (argc > 1 && std::string_view(argv[1]) == "diff")
+        return run_diff_command(argc - 1, argv + 1);
     options opt;
     if (const int status = parse_arguments(argc, argv, opt); status >= 0) return status;
 

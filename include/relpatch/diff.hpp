@@ -86,7 +86,8 @@ inline result diff_attempt(const V& from, const V& to, V& patch_out, Allocator& 
     result r = check_limits(walk, lim, work);
     if (!r) return r;
     V patch;
-    if (build_patch(walk, patch, alloc) != errc::success) return failure<V>(errc::out_of_memory, result::npos);
+    if (build_patch(walk, patch, alloc) != errc::success)
+        return failure<V>(errc::out_of_memory, result::npos);
     if (measure_patch) {
         // What apply_patch checks first on a patch given as a value.
         value_size size;
@@ -122,8 +123,8 @@ inline result diff_value(const V& from, const V& to, V& patch_out, Allocator& al
         strategy = diff_strategy::in_place;
     const diff_layout first =
         strategy == diff_strategy::in_place ? diff_layout::in_place : diff_layout::compact;
-    const result r = diff_attempt(from, to, patch_out, alloc, policy, opt, lim, first,
-                                  measure_patch, work);
+    const result r =
+        diff_attempt(from, to, patch_out, alloc, policy, opt, lim, first, measure_patch, work);
     if (r || strategy != diff_strategy::automatic || std::is_same<Policy, rfc6902_policy>::value ||
         family(r.code()) != condition::refused_by_policy)
         return r;
@@ -230,7 +231,8 @@ template <class Policy = rfc6902_policy>
     patch.Accept(writer);
     if (text.GetSize() > lim.max_patch_bytes) {
         result too_large(errc::patch_too_large);
-        detail::result_access::detail(too_large, "the patch text is longer than limits::max_patch_bytes");
+        detail::result_access::detail(too_large,
+                                      "the patch text is longer than limits::max_patch_bytes");
         return too_large;
     }
     patch_out.assign(text.GetString(), text.GetSize());

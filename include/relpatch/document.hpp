@@ -48,9 +48,8 @@ template <class Encoding, class Allocator, class StackAllocator>
             static_cast<unsigned char>(text[2]) == 0xBF)
             skipped = 3;
     }
-    const detail::parse_error e = detail::parse_json_text(text.substr(skipped), doc,
-                                                          lim.max_document_depth,
-                                                          errc::invalid_document);
+    const detail::parse_error e = detail::parse_json_text(
+        text.substr(skipped), doc, lim.max_document_depth, errc::invalid_document);
     result r(e.code);
     if (e.code != errc::success) {
         detail::result_access::offset(r, e.offset + skipped);

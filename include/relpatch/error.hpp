@@ -19,44 +19,44 @@ enum class errc {
     success = 0,  ///< no error: the patch was applied (or the document parsed)
 
     // The patch text or patch value is malformed: nothing about the document is needed to say so.
-    invalid_json = 1,          ///< the patch text is not JSON
-    invalid_encoding,          ///< the text is not valid in the document's encoding
-    patch_not_array,           ///< the patch is neither an array nor an accepted envelope
-    operation_not_object,      ///< an element of the patch array is not an object
-    missing_member,            ///< "op", "path", "from" or "value" is missing where needed
-    duplicate_member,          ///< an operation (or envelope) names the same member twice
-    invalid_member_type,       ///< "op", "path", "from" or "comment" is not a string
-    unknown_op,                ///< "op" is not one of the six RFC 6902 operations
-    invalid_pointer,           ///< "path" or "from" is not an RFC 6901 JSON Pointer
+    invalid_json = 1,      ///< the patch text is not JSON
+    invalid_encoding,      ///< the text is not valid in the document's encoding
+    patch_not_array,       ///< the patch is neither an array nor an accepted envelope
+    operation_not_object,  ///< an element of the patch array is not an object
+    missing_member,        ///< "op", "path", "from" or "value" is missing where needed
+    duplicate_member,      ///< an operation (or envelope) names the same member twice
+    invalid_member_type,   ///< "op", "path", "from" or "comment" is not a string
+    unknown_op,            ///< "op" is not one of the six RFC 6902 operations
+    invalid_pointer,       ///< "path" or "from" is not an RFC 6901 JSON Pointer
 
     // Limits against hostile input (see relpatch::limits).
-    too_many_operations,       ///< more than limits::max_operations
-    pointer_too_long,          ///< a pointer longer than limits::max_pointer_length
-    nesting_too_deep,          ///< the patch nests deeper than limits::max_depth
-    growth_limit_exceeded,     ///< the document would take more than limits::max_added_bytes
+    too_many_operations,    ///< more than limits::max_operations
+    pointer_too_long,       ///< a pointer longer than limits::max_pointer_length
+    nesting_too_deep,       ///< the patch nests deeper than limits::max_depth
+    growth_limit_exceeded,  ///< the document would take more than limits::max_added_bytes
 
     // The patch is well formed but does not fit this document.
-    path_not_found,            ///< a location the op reads, or the parent of one it writes, is missing
-    not_a_container,           ///< a pointer goes through a string, number, boolean or null
-    invalid_index,             ///< an array index that is not canonical ("01", "+1", "x", "~0")
-    index_out_of_range,        ///< an array index past the end (or "-" where the op needs an element)
-    cannot_remove_root,        ///< "remove" of "" would leave no document
-    move_into_own_child,       ///< "move" from a location into one of its children
-    test_failed,               ///< a "test" op found a different value
+    path_not_found,       ///< a location the op reads, or the parent of one it writes, is missing
+    not_a_container,      ///< a pointer goes through a string, number, boolean or null
+    invalid_index,        ///< an array index that is not canonical ("01", "+1", "x", "~0")
+    index_out_of_range,   ///< an array index past the end (or "-" where the op needs an element)
+    cannot_remove_root,   ///< "remove" of "" would leave no document
+    move_into_own_child,  ///< "move" from a location into one of its children
+    test_failed,          ///< a "test" op found a different value
 
     // The patch is well formed but the policy refuses it.
-    op_not_allowed,            ///< the policy refuses the op
-    path_not_allowed,          ///< the policy refuses the location
-    value_type_not_allowed,    ///< the policy refuses the value's type
-    target_type_not_allowed,   ///< the location holds a value of a type the policy protects
-    phase_order_violation,     ///< ordered_release_policy: phases complete out of order
+    op_not_allowed,           ///< the policy refuses the op
+    path_not_allowed,         ///< the policy refuses the location
+    value_type_not_allowed,   ///< the policy refuses the value's type
+    target_type_not_allowed,  ///< the location holds a value of a type the policy protects
+    phase_order_violation,    ///< ordered_release_policy: phases complete out of order
 
     // Added in 0.2.
-    work_limit_exceeded,       ///< the patch would cost more than limits::max_work
-    document_too_deep,         ///< the document would nest deeper than limits::max_document_depth
-    patch_too_large,           ///< the patch is larger than limits::max_patch_bytes
-    out_of_memory,             ///< memory ran out before anything changed
-    invalid_document,          ///< the stored document is not valid JSON (parse_document)
+    work_limit_exceeded,  ///< the patch would cost more than limits::max_work
+    document_too_deep,    ///< the document would nest deeper than limits::max_document_depth
+    patch_too_large,      ///< the patch is larger than limits::max_patch_bytes
+    out_of_memory,        ///< memory ran out before anything changed
+    invalid_document,     ///< the stored document is not valid JSON (parse_document)
 };
 
 /// Families of errc, for callers that answer by kind (`r.error_code() == condition::over_limit`).
@@ -91,7 +91,8 @@ struct errc_row {
 // One row per errc, in enum order (checked below).
 inline constexpr errc_row errc_table[] = {
     {errc::success, "success", "success", 200, condition{}},
-    {errc::invalid_json, "invalid_json", "patch is not valid JSON", 400, condition::malformed_patch},
+    {errc::invalid_json, "invalid_json", "patch is not valid JSON", 400,
+     condition::malformed_patch},
     {errc::invalid_encoding, "invalid_encoding", "text is not validly encoded", 400,
      condition::malformed_patch},
     {errc::patch_not_array, "patch_not_array", "patch must be a JSON array of operations", 400,
@@ -120,8 +121,7 @@ inline constexpr errc_row errc_table[] = {
     {errc::path_not_found, "path_not_found", "location does not exist in the document", 422,
      condition::does_not_apply},
     {errc::not_a_container, "not_a_container",
-     "pointer goes through a value that is not an object or array", 422,
-     condition::does_not_apply},
+     "pointer goes through a value that is not an object or array", 422, condition::does_not_apply},
     {errc::invalid_index, "invalid_index", "array index is not a canonical non-negative integer",
      422, condition::does_not_apply},
     {errc::index_out_of_range, "index_out_of_range", "array index is out of range", 422,
@@ -140,12 +140,12 @@ inline constexpr errc_row errc_table[] = {
      422, condition::refused_by_policy},
     {errc::target_type_not_allowed, "target_type_not_allowed",
      "target value type not allowed by policy", 422, condition::refused_by_policy},
-    {errc::phase_order_violation, "phase_order_violation", "phases must be completed in order",
-     409, condition::refused_by_policy},
-    {errc::work_limit_exceeded, "work_limit_exceeded",
-     "patch would cost more work than allowed", 422, condition::over_limit},
-    {errc::document_too_deep, "document_too_deep",
-     "document would be nested deeper than allowed", 422, condition::over_limit},
+    {errc::phase_order_violation, "phase_order_violation", "phases must be completed in order", 409,
+     condition::refused_by_policy},
+    {errc::work_limit_exceeded, "work_limit_exceeded", "patch would cost more work than allowed",
+     422, condition::over_limit},
+    {errc::document_too_deep, "document_too_deep", "document would be nested deeper than allowed",
+     422, condition::over_limit},
     {errc::patch_too_large, "patch_too_large", "patch is larger than allowed", 413,
      condition::over_limit},
     {errc::out_of_memory, "out_of_memory", "out of memory", 500, condition::document_error},

@@ -28,10 +28,10 @@ namespace detail {
 struct op_row {
     op_type op;
     std::string_view name;  // a literal: name.data() is NUL-terminated
-    bool needs_from;       // reads a "from" pointer
-    bool needs_value;      // carries a "value"
-    unsigned undo_entries; // entries in the undo log when applied
-    bool keeps_layout;     // never moves a container (replace is judged by its values)
+    bool needs_from;        // reads a "from" pointer
+    bool needs_value;       // carries a "value"
+    unsigned undo_entries;  // entries in the undo log when applied
+    bool keeps_layout;      // never moves a container (replace is judged by its values)
 };
 
 inline constexpr op_row op_table[] = {

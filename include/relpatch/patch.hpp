@@ -97,8 +97,9 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
     detail::operation_list<V> ops;
     r = detail::decode_operations(*env.operations, lim, ops);
     if (!r) return r;
-    return detail::check_and_apply(static_cast<V&>(doc), basic_patch_view<V>(ops.data(), ops.size()),
-                                   doc.GetAllocator(), lim, policy, inverse);
+    return detail::check_and_apply(static_cast<V&>(doc),
+                                   basic_patch_view<V>(ops.data(), ops.size()), doc.GetAllocator(),
+                                   lim, policy, inverse);
 }
 
 /// The same with the policy given as a type (default-constructed): `apply_patch(doc, text)`
@@ -114,7 +115,8 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
     std::basic_string<typename Encoding::Ch>* comment = nullptr,
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
         nullptr) noexcept {
-    static_assert(detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
+    static_assert(
+        detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
     return apply_patch(doc, patch_text, Policy{}, lim, comment, inverse);
 }
 
@@ -182,7 +184,8 @@ template <class Policy = release_policy, class Encoding, class Allocator>
     const limits& lim = limits(),
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
-    static_assert(detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
+    static_assert(
+        detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
     return apply_patch(doc, patch, alloc, Policy{}, lim, comment, inverse);
 }
 

@@ -75,8 +75,9 @@ public:
 
         /// Whether the decoded token is the ASCII text `literal`. Linear in the token's length.
         bool equals_ascii(std::string_view literal) const noexcept {
-            return matches(literal.size(),
-                           [literal](std::size_t j) noexcept { return static_cast<Ch>(literal[j]); });
+            return matches(literal.size(), [literal](std::size_t j) noexcept {
+                return static_cast<Ch>(literal[j]);
+            });
         }
 
         /// Reads the token as an index into an array of `size` elements (RFC 6901 section 4:
@@ -248,8 +249,7 @@ public:
     /// canonical ("~0" and "~1" only), so comparing the texts at a token boundary is exact.
     /// Linear in the text's length.
     bool is_proper_prefix_of(const basic_pointer& other) const noexcept {
-        return other.text_.size() > text_.size() &&
-               other.text_.substr(0, text_.size()) == text_ &&
+        return other.text_.size() > text_.size() && other.text_.substr(0, text_.size()) == text_ &&
                other.text_[text_.size()] == Ch('/');
     }
 

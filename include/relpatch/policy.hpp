@@ -205,8 +205,8 @@ inline verdict release_check(const basic_operation<Value>& op, const Value& docu
     if (!phases->IsArray())
         return verdict::refuse(errc::path_not_found, "\"phases\" is not an array");
     std::size_t index = 0;
-    const errc e = typename basic_pointer<Value>::token(tokens[1]).to_index(phases->Size(), false,
-                                                                              index);
+    const errc e =
+        typename basic_pointer<Value>::token(tokens[1]).to_index(phases->Size(), false, index);
     if (e != errc::success) return verdict::refuse(e, "N must name an existing phase");
     const Value& phase = (*phases)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
     if (!phase.IsObject())
@@ -288,8 +288,7 @@ struct ordered_release_policy : release_policy {
             std::size_t op;
         };
         detail::small_vector<write, 16> writes;
-        if (!writes.reserve(patch.size()))
-            return patch_verdict::refuse_patch(errc::out_of_memory);
+        if (!writes.reserve(patch.size())) return patch_verdict::refuse_patch(errc::out_of_memory);
         for (std::size_t i = 0; i < patch.size(); ++i)
             writes.emplace_back(write{detail::phase_index(patch[i]), i});
         std::sort(writes.begin(), writes.end(), [](const write& a, const write& b) noexcept {
@@ -320,7 +319,8 @@ struct ordered_release_policy : release_policy {
         for (std::size_t j = count, w = writes.size(); j-- > 0;) {
             while (w > 0 && writes[w - 1].phase > j) --w;
             bool complete = stored(j);
-            if (w > 0 && writes[w - 1].phase == j) complete = patch[writes[w - 1].op].value->GetBool();
+            if (w > 0 && writes[w - 1].phase == j)
+                complete = patch[writes[w - 1].op].value->GetBool();
             if (complete) {
                 last_complete_plus_one = j + 1;
                 break;
@@ -356,12 +356,11 @@ struct has_check<P, V,
 template <class P, class V, class = void>
 struct has_check_patch : std::false_type {};
 template <class P, class V>
-struct has_check_patch<
-    P, V,
-    std::enable_if_t<std::is_same<decltype(std::declval<const P&>().check_patch(
-                                      std::declval<const basic_patch_view<V>&>(),
-                                      std::declval<const V&>())),
-                                  patch_verdict>::value>>
+struct has_check_patch<P, V,
+                       std::enable_if_t<std::is_same<decltype(std::declval<const P&>().check_patch(
+                                                         std::declval<const basic_patch_view<V>&>(),
+                                                         std::declval<const V&>())),
+                                                     patch_verdict>::value>>
     : std::bool_constant<noexcept(std::declval<const P&>().check_patch(
           std::declval<const basic_patch_view<V>&>(), std::declval<const V&>()))> {};
 
@@ -384,8 +383,9 @@ struct names_check_patch<P, false> : std::false_type {};
 template <class P, class = void>
 struct has_envelope_flag : std::false_type {};
 template <class P>
-struct has_envelope_flag<P, std::enable_if_t<std::is_same<decltype(P::accepts_envelope),
-                                                          const bool>::value>> : std::true_type {};
+struct has_envelope_flag<
+    P, std::enable_if_t<std::is_same<decltype(P::accepts_envelope), const bool>::value>>
+    : std::true_type {};
 
 }  // namespace detail
 

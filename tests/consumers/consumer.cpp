@@ -13,18 +13,20 @@
 #error "built against RapidJSON 1.1.0, not the RapidJSON master the consumer chose"
 #endif
 
-static_assert(RELPATCH_VERSION_MAJOR >= 0 && RELPATCH_VERSION_MINOR >= 0 && RELPATCH_VERSION_PATCH >= 0);
+static_assert(RELPATCH_VERSION_MAJOR >= 0 && RELPATCH_VERSION_MINOR >= 0 &&
+              RELPATCH_VERSION_PATCH >= 0);
 
 int main() {
     rapidjson::Document doc;
     doc.Parse(R"({"phases":[{"complete":true},{"complete":false}]})");
     const relpatch::result ok = relpatch::apply_patch(
         doc, R"([{"op":"replace","path":"/phases/1/complete","value":true}])");
-    const relpatch::result refused = relpatch::apply_patch(
-        doc, R"([{"op":"replace","path":"/name","value":"x"}])");
+    const relpatch::result refused =
+        relpatch::apply_patch(doc, R"([{"op":"replace","path":"/name","value":"x"}])");
     relpatch::prepared_patch<relpatch::ordered_release_policy> prepared;
-    const bool prepared_ok = static_cast<bool>(relpatch::prepared_patch<relpatch::ordered_release_policy>::prepare(
-        R"([{"op":"replace","path":"/phases/1/complete","value":false}])", prepared));
+    const bool prepared_ok =
+        static_cast<bool>(relpatch::prepared_patch<relpatch::ordered_release_policy>::prepare(
+            R"([{"op":"replace","path":"/phases/1/complete","value":false}])", prepared));
     const relpatch::result undone = prepared.apply(doc);
     const bool pass = ok && ok.changed() && refused.code() == relpatch::errc::path_not_allowed &&
                       refused.http_status() == 422 && prepared_ok && undone &&

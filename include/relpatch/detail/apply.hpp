@@ -41,8 +41,8 @@ constexpr bool check_policy() noexcept {
 
 // The built-in release policies: their lookup is reused by the engine.
 template <class Policy>
-constexpr bool is_release_policy =
-    std::is_same<Policy, release_policy>::value || std::is_same<Policy, ordered_release_policy>::value;
+constexpr bool is_release_policy = std::is_same<Policy, release_policy>::value ||
+                                   std::is_same<Policy, ordered_release_policy>::value;
 
 // Bytes a pool allocator has handed out (0 for allocators that do not say).
 template <class Allocator>
@@ -60,7 +60,8 @@ inline bool creates_values(const basic_operation<V>& op) noexcept {
     switch (op.op) {
     case op_type::add:
     case op_type::copy: return true;
-    case op_type::replace: return op.value->IsString() || op.value->IsArray() || op.value->IsObject();
+    case op_type::replace:
+        return op.value->IsString() || op.value->IsArray() || op.value->IsObject();
     case op_type::move: return true;  // adding to an object creates the member's name
     case op_type::remove:
     case op_type::test: return false;
@@ -83,16 +84,16 @@ inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
     using Built = std::conditional_t<std::is_void<Inverse>::value, V, Inverse>;
     std::optional<Built> built;
     engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work, bytes);
-    if (!eng.reserve(ops)) return failure<V>(errc::out_of_memory, result::npos,
-                                             "out of memory for the undo log");
+    if (!eng.reserve(ops))
+        return failure<V>(errc::out_of_memory, result::npos, "out of memory for the undo log");
     if constexpr (!std::is_void<Inverse>::value) {
         if (inverse != nullptr) eng.record_inverse(built.emplace().GetAllocator());
     }
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const basic_operation<V>& op = ops[i];
         bool at_from = false;
-        const errc e = eng.apply(op, at_from, targets != nullptr && i < inline_ops ? targets[i]
-                                                                                 : nullptr);
+        const errc e =
+            eng.apply(op, at_from, targets != nullptr && i < inline_ops ? targets[i] : nullptr);
         if (e != errc::success)  // the engine's destructor rolls back
             return failure<V>(e, i, nullptr, at_from ? &op.from : &op.path, at_from);
     }
@@ -118,9 +119,8 @@ inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
 // Checks decoded operations against the policy, then applies them atomically; with `inverse`,
 // also writes the inverse patch into it.
 template <class V, class Allocator, class Policy, class Inverse = void>
-inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
-                              const limits& lim, const Policy& policy,
-                              Inverse* inverse = nullptr) noexcept {
+inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc, const limits& lim,
+                              const Policy& policy, Inverse* inverse = nullptr) noexcept {
     constexpr std::size_t none = result::npos;
     work_meter work(lim.max_work);
     const V* targets[inline_ops] = {};  // the release policies' lookups
@@ -146,8 +146,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
         if (!v) {
             const std::size_t at = v.op_index() < ops.size() ? v.op_index() : none;
             if (at == none) return failure<V>(v.code(), none, v.detail());
-            return failure<V>(v.code(), at, v.detail(),
-                              v.at_from() ? &ops[at].from : &ops[at].path, v.at_from());
+            return failure<V>(v.code(), at, v.detail(), v.at_from() ? &ops[at].from : &ops[at].path,
+                              v.at_from());
         }
     }
 
@@ -176,9 +176,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
             // stay within both limits.
             Allocator scratch;
             const std::size_t before = pool_size(alloc);
-            const result trial = run_engine<V, Allocator>(doc, ops, alloc, scratch, lim, work,
-                                                          lim.max_added_bytes, nullptr, false,
-                                                          inverse);
+            const result trial = run_engine<V, Allocator>(
+                doc, ops, alloc, scratch, lim, work, lim.max_added_bytes, nullptr, false, inverse);
             if (!trial) return trial;
             const std::size_t grown = pool_size(alloc) - before;
             const std::size_t left = grown < lim.max_added_bytes ? lim.max_added_bytes - grown : 0;

@@ -98,8 +98,7 @@ inline errc decode_pointer(const V* member, const char* missing, const char* not
 // which pointer text, if any, the error is about.
 template <class V>
 inline errc decode_operation(const V& obj, const limits& lim, basic_operation<V>& out,
-                             const char*& detail,
-                             error_site<typename V::Ch>& site) noexcept {
+                             const char*& detail, error_site<typename V::Ch>& site) noexcept {
     site = error_site<typename V::Ch>();
     if (!obj.IsObject()) return errc::operation_not_object;
     static constexpr const char* names[] = {"op", "path", "from", "value"};
@@ -188,9 +187,9 @@ inline result unwrap(const V& patch, const limits& lim, envelope<V>& out) noexce
         const V* inner = nullptr;
         const V* note = nullptr;
         for (const auto& m : members(patch)) {
-            const bool is_patch = equals_ascii(m.name.GetString(), m.name.GetStringLength(), "patch");
-            if (!is_patch &&
-                !equals_ascii(m.name.GetString(), m.name.GetStringLength(), "comment"))
+            const bool is_patch =
+                equals_ascii(m.name.GetString(), m.name.GetStringLength(), "patch");
+            if (!is_patch && !equals_ascii(m.name.GetString(), m.name.GetStringLength(), "comment"))
                 continue;
             const V*& slot = is_patch ? inner : note;
             if (slot != nullptr)
@@ -218,15 +217,14 @@ using operation_list = small_vector<basic_operation<V>, inline_ops>;
 // Decodes every operation of `ops` (an array within limits) into `out`, once: policies and the
 // engine then read plain structs, and nothing is decoded again while the document changes.
 template <class V>
-inline result decode_operations(const V& ops, const limits& lim,
-                                operation_list<V>& out) noexcept {
+inline result decode_operations(const V& ops, const limits& lim, operation_list<V>& out) noexcept {
     if (!out.reserve(ops.Size())) return failure<V>(errc::out_of_memory, result::npos);
     for (std::size_t i = 0; i < ops.Size(); ++i) {
         basic_operation<V> op;
         const char* detail = nullptr;
         error_site<typename V::Ch> site;
-        const errc e = decode_operation(ops[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)], lim,
-                                        op, detail, site);
+        const errc e = decode_operation(ops[static_cast<RAPIDJSON_NAMESPACE::SizeType>(i)], lim, op,
+                                        detail, site);
         if (e != errc::success) return failure_at<V>(e, i, detail, site);
         out.emplace_back(op);
     }
@@ -236,8 +234,8 @@ inline result decode_operations(const V& ops, const limits& lim,
 // Parses patch text into `patch` (whose allocator holds it): the size limit, the scan
 // (encoding, NULs, nesting of the whole patch within max_depth), then the exact iterative parse.
 template <class Document>
-inline result parse_patch_text(std::basic_string_view<typename Document::Ch> text,
-                               Document& patch, const limits& lim) noexcept {
+inline result parse_patch_text(std::basic_string_view<typename Document::Ch> text, Document& patch,
+                               const limits& lim) noexcept {
     using V = typename Document::ValueType;
     if (text.size() > lim.max_patch_bytes / sizeof(typename Document::Ch))
         return failure<V>(errc::patch_too_large, result::npos);
@@ -257,7 +255,8 @@ inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
     if (count > lim.max_operations || lim.max_depth < 2) return false;
     for (std::size_t i = 0; i < count; ++i) {
         const fast_op& f = in[i];
-        basic_operation<V>& op = *::new (static_cast<void*>(storage.ops() + i)) basic_operation<V>();
+        basic_operation<V>& op =
+            *::new (static_cast<void*>(storage.ops() + i)) basic_operation<V>();
         if (!f.has_op || !f.has_path) return false;
         // move and copy need "from", which the scanner does not read.
         if (!decode_op_name(f.op.data(), f.op.size(), op.op) || op.has_from()) return false;
@@ -279,8 +278,9 @@ inline bool decode_fast(const fast_op* in, std::size_t count, const limits& lim,
                 break;
             case fast_value::string:
                 // A constant-string reference into the patch text: the engine deep-copies it.
-                value = ::new (static_cast<void*>(storage.value(i))) V(RAPIDJSON_NAMESPACE::StringRef(
-                    f.text.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.text.size())));
+                value =
+                    ::new (static_cast<void*>(storage.value(i))) V(RAPIDJSON_NAMESPACE::StringRef(
+                        f.text.data(), static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.text.size())));
                 break;
             }
             op.value = value;

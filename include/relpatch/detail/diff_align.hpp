@@ -39,8 +39,7 @@ inline errc align(const std::uint64_t* a, std::size_t n, const std::uint64_t* b,
     std::size_t prefix = 0;
     while (prefix < n && prefix < m && a[prefix] == b[prefix]) ++prefix;
     std::size_t suffix = 0;
-    while (suffix < n - prefix && suffix < m - prefix &&
-           a[n - 1 - suffix] == b[m - 1 - suffix])
+    while (suffix < n - prefix && suffix < m - prefix && a[n - 1 - suffix] == b[m - 1 - suffix])
         ++suffix;
     if (!work.charge(prefix + suffix + 1)) return errc::work_limit_exceeded;
     if (!keep.reserve(prefix + suffix + (n < m ? n : m))) return errc::out_of_memory;

@@ -181,7 +181,8 @@ inline std::size_t number_json_bytes(const V& v) noexcept {
 struct diff_node {
     std::uint64_t hash;
     std::uint32_t count;  // values in the subtree, itself included
-    std::uint32_t bytes;  // its serialization, roughly (no escapes; doubles as 17 bytes), at most 2^32 - 1
+    std::uint32_t
+        bytes;  // its serialization, roughly (no escapes; doubles as 17 bytes), at most 2^32 - 1
 };
 
 // a + b, at most 2^32 - 1.
@@ -228,9 +229,18 @@ public:
             }
             diff_node n{0, 1, 0};
             switch (x.GetType()) {
-            case RAPIDJSON_NAMESPACE::kNullType: n.hash = hash_mix(tag_null); n.bytes = 4; break;
-            case RAPIDJSON_NAMESPACE::kFalseType: n.hash = hash_mix(tag_false); n.bytes = 5; break;
-            case RAPIDJSON_NAMESPACE::kTrueType: n.hash = hash_mix(tag_true); n.bytes = 4; break;
+            case RAPIDJSON_NAMESPACE::kNullType:
+                n.hash = hash_mix(tag_null);
+                n.bytes = 4;
+                break;
+            case RAPIDJSON_NAMESPACE::kFalseType:
+                n.hash = hash_mix(tag_false);
+                n.bytes = 5;
+                break;
+            case RAPIDJSON_NAMESPACE::kTrueType:
+                n.hash = hash_mix(tag_true);
+                n.bytes = 4;
+                break;
             case RAPIDJSON_NAMESPACE::kNumberType:
                 n.hash = number_hash(x, mode);
                 n.bytes = static_cast<std::uint32_t>(number_json_bytes(x));
@@ -306,8 +316,7 @@ public:
             if (!visit(*child, e)) return e;
             // A scalar is finished; a container folds in when its frame ends. `f` may have
             // moved if frames grew, so it is looked up again.
-            if (!child->IsArray() && !child->IsObject())
-                fold(frames.back(), id);
+            if (!child->IsArray() && !child->IsObject()) fold(frames.back(), id);
         }
         return errc::success;
     }

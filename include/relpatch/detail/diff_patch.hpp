@@ -63,9 +63,9 @@ inline result check_limits(const differ<V>& d, const limits& lim, work_meter& wo
         if (e != errc::success) return failure<V>(e, result::npos);
         // The patch array and the operation object hold the value.
         if (size.depth + 2 > max_depth)
-            return failure_at_text<V>(errc::nesting_too_deep, i,
-                                      "a value of the difference nests deeper than limits::max_depth",
-                                      path, false);
+            return failure_at_text<V>(
+                errc::nesting_too_deep, i,
+                "a value of the difference nests deeper than limits::max_depth", path, false);
         std::size_t tokens = 0;
         for (const auto c : path)
             if (c == typename V::Ch('/')) ++tokens;
@@ -84,7 +84,8 @@ struct ascii_words {
     static constexpr Ch value[] = {Ch('v'), Ch('a'), Ch('l'), Ch('u'), Ch('e'), Ch()};
     static constexpr Ch add[] = {Ch('a'), Ch('d'), Ch('d'), Ch()};
     static constexpr Ch remove[] = {Ch('r'), Ch('e'), Ch('m'), Ch('o'), Ch('v'), Ch('e'), Ch()};
-    static constexpr Ch replace[] = {Ch('r'), Ch('e'), Ch('p'), Ch('l'), Ch('a'), Ch('c'), Ch('e'), Ch()};
+    static constexpr Ch replace[] = {Ch('r'), Ch('e'), Ch('p'), Ch('l'),
+                                     Ch('a'), Ch('c'), Ch('e'), Ch()};
     static constexpr Ch move[] = {Ch('m'), Ch('o'), Ch('v'), Ch('e'), Ch()};
     static constexpr Ch copy[] = {Ch('c'), Ch('o'), Ch('p'), Ch('y'), Ch()};
     static constexpr Ch test[] = {Ch('t'), Ch('e'), Ch('s'), Ch('t'), Ch()};
@@ -103,9 +104,8 @@ struct ascii_words {
 template <class V, class Allocator>
 inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
     using Ch = typename V::Ch;
-    using Builder =
-        RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                             RAPIDJSON_NAMESPACE::CrtAllocator>;
+    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
+                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
     struct frame {
         const V* v;
         std::size_t next;

@@ -59,7 +59,7 @@ struct diff_op {
     std::size_t path_size;
     std::size_t from;  // move only
     std::size_t from_size;
-    const V* value;    // add, replace, test
+    const V* value;  // add, replace, test
     // For fuse_moves(): an add's value (node of `to`), a remove's old value (node of `from`), and
     // whether the last token names a member.
     std::size_t value_id;
@@ -70,7 +70,8 @@ struct diff_op {
 
 // The bytes an operation takes in JSON, roughly: {"op":"NAME","path":"P"} plus ,"from":"F" and
 // ,"value":VALUE. Only compared with other estimates.
-inline std::size_t op_bytes(op_type op, std::size_t pointer_units, std::size_t value_bytes) noexcept {
+inline std::size_t op_bytes(op_type op, std::size_t pointer_units,
+                            std::size_t value_bytes) noexcept {
     std::size_t n = 18 + std::strlen(op_name(op)) + pointer_units;
     if (row_of(op).needs_from) n += 10;
     if (row_of(op).needs_value) n += 9 + value_bytes;
@@ -145,7 +146,8 @@ private:
             switch (it.kind) {
             case item_kind::pair:
                 e = append_token(it.at);
-                if (e == errc::success) e = compare_pair(*it.a, *it.b, it.a_id, it.b_id, it.differs);
+                if (e == errc::success)
+                    e = compare_pair(*it.a, *it.b, it.a_id, it.b_id, it.differs);
                 break;
             case item_kind::add:
                 e = append_token(it.at);
@@ -190,9 +192,9 @@ private:
         item_kind kind;
         bool differs;  // pair: already known to differ
         token at;
-        token from;    // move: where the value is taken from
-        const V* a;    // pair, remove, move: the value in `from`
-        const V* b;    // pair, add: the value in `to`
+        token from;  // move: where the value is taken from
+        const V* a;  // pair, remove, move: the value in `from`
+        const V* b;  // pair, add: the value in `to`
         std::size_t a_id;
         std::size_t b_id;
     };
@@ -259,7 +261,8 @@ private:
               std::size_t from_size, const V* value, const diff_node* node) noexcept {
         const diff_op<V> o{op, path, path_size, from, from_size, value, 0, nullptr, 0, false};
         if (!ops_.push_back(o)) return errc::out_of_memory;
-        bytes_ += op_bytes(op, path_size + from_size, node != nullptr ? std::size_t{node->bytes} : 0);
+        bytes_ +=
+            op_bytes(op, path_size + from_size, node != nullptr ? std::size_t{node->bytes} : 0);
         return errc::success;
     }
 
@@ -292,7 +295,8 @@ private:
         path_.truncate(parent_size);
         if (e == errc::success) e = append_token(it.at);
         if (e == errc::success) e = save_path(to);
-        if (e == errc::success) e = emit(op_type::move, to, path_.size(), from, from_size, nullptr, nullptr);
+        if (e == errc::success)
+            e = emit(op_type::move, to, path_.size(), from, from_size, nullptr, nullptr);
         return e;
     }
 
@@ -328,9 +332,19 @@ private:
 
     errc push_frame(const V& a, const V& b, std::size_t a_id, std::size_t b_id,
                     bool& pushed) noexcept {
-        const frame f{&a, &b, a_id, b_id, path_.size(), items_.size(), items_.size(),
-                      items_.size(), ops_.size(), arena_.size(), bytes_};
-        errc e = a.IsArray() ? array_items(a, b, a_id, b_id) : object_items(a, b, a_id, b_id, pushed);
+        const frame f{&a,
+                      &b,
+                      a_id,
+                      b_id,
+                      path_.size(),
+                      items_.size(),
+                      items_.size(),
+                      items_.size(),
+                      ops_.size(),
+                      arena_.size(),
+                      bytes_};
+        errc e =
+            a.IsArray() ? array_items(a, b, a_id, b_id) : object_items(a, b, a_id, b_id, pushed);
         if (a.IsArray()) pushed = true;
         if (e != errc::success || !pushed) {
             items_.truncate(f.items_begin);
@@ -365,8 +379,12 @@ private:
     }
 
     // The node of a value of `from` or `to`, or null without the tables.
-    const diff_node* node_a(std::size_t id) const noexcept { return tables_ ? &nodes_a_[id] : nullptr; }
-    const diff_node* node_b(std::size_t id) const noexcept { return tables_ ? &nodes_b_[id] : nullptr; }
+    const diff_node* node_a(std::size_t id) const noexcept {
+        return tables_ ? &nodes_a_[id] : nullptr;
+    }
+    const diff_node* node_b(std::size_t id) const noexcept {
+        return tables_ ? &nodes_b_[id] : nullptr;
+    }
 
     // The preorder ids of the children of `c` (node `id` of `nodes`); zeros without the tables.
     errc child_ids(const V& c, std::size_t id, const node_table<V>& nodes,
@@ -416,7 +434,8 @@ private:
         };
         pod_vector<keyed> sorted;
         if (!sorted.resize(removed.size())) return errc::out_of_memory;
-        for (std::size_t k = 0; k < removed.size(); ++k) sorted[k] = keyed{ha[removed[k]], removed[k]};
+        for (std::size_t k = 0; k < removed.size(); ++k)
+            sorted[k] = keyed{ha[removed[k]], removed[k]};
         std::size_t log2 = 1;
         while ((std::size_t{1} << log2) < sorted.size()) ++log2;
         if (!work_.charge((sorted.size() + added.size()) * log2)) return errc::work_limit_exceeded;
@@ -458,8 +477,7 @@ private:
         b_match.clear();
         pod_vector<std::size_t> sa;
         pod_vector<std::size_t> sb;
-        if (!a_match.resize(n, npos) || !b_match.resize(m, npos) || !sa.resize(n) ||
-            !sb.resize(m))
+        if (!a_match.resize(n, npos) || !b_match.resize(m, npos) || !sa.resize(n) || !sb.resize(m))
             return errc::out_of_memory;
         for (std::size_t i = 0; i < n; ++i) sa[i] = i;
         for (std::size_t j = 0; j < m; ++j) sb[j] = j;
@@ -634,8 +652,8 @@ private:
                 const view q = text(ops_[k].path, ops_[k].path_size);
                 if (ancestor_or_self(p, q)) continue;
                 bool same = false;
-                const errc e = equal(*ops_[i].old, ops_[i].old_id, *ops_[k].value,
-                                     ops_[k].value_id, same);
+                const errc e =
+                    equal(*ops_[i].old, ops_[i].old_id, *ops_[k].value, ops_[k].value_id, same);
                 if (e != errc::success) return e;
                 if (!same) continue;
                 // Remove first: the operations strictly between. Add first: the add itself too,
@@ -726,7 +744,8 @@ private:
     // index_items when pairing by index would take fewer operations.
     errc aligned_items(const V& a, const V& b, const pod_vector<std::size_t>& ia,
                        const pod_vector<std::size_t>& ib, const pod_vector<std::uint64_t>& ha,
-                       const pod_vector<std::uint64_t>& hb, const pod_vector<kept_pair>& keep) noexcept {
+                       const pod_vector<std::uint64_t>& hb,
+                       const pod_vector<kept_pair>& keep) noexcept {
         using S = RAPIDJSON_NAMESPACE::SizeType;
         const std::size_t n = ia.size();
         const std::size_t m = ib.size();
@@ -906,7 +925,7 @@ private:
         if (e != errc::success || duplicates) return e;
 
         // Renames: a removed and an added member of equal value become a move.
-        pod_vector<std::size_t> b_move;  // the member of a moved to b[j]
+        pod_vector<std::size_t> b_move;     // the member of a moved to b[j]
         pod_vector<unsigned char> a_state;  // 0 removed, 1 kept, 2 moved
         if (!b_move.resize(m, npos) || !a_state.resize(n, 1)) return errc::out_of_memory;
         if (cfg_.layout == diff_layout::compact) {
@@ -928,8 +947,8 @@ private:
             std::size_t moves = 0;
             e = find_moves(removed, ha, added, hb, a_state, b_move, moves,
                            [&](std::size_t i, std::size_t j, bool& same) noexcept {
-                               return equal(ma.begin()[i].value, ia[i], mb.begin()[j].value,
-                                            ib[j], same);
+                               return equal(ma.begin()[i].value, ia[i], mb.begin()[j].value, ib[j],
+                                            same);
                            });
             if (e != errc::success) return e;
         }
@@ -952,8 +971,8 @@ private:
                 e = pair_if_different(x.value, ia[i], mb.begin()[j].value, ib[j],
                                       name_token(x.name));
             } else if (a_state[i] != 2) {
-                e = push_item(make_item(item_kind::remove, name_token(x.name), &x.value, ia[i],
-                                        nullptr, 0));
+                e = push_item(
+                    make_item(item_kind::remove, name_token(x.name), &x.value, ia[i], nullptr, 0));
             }
             if (e != errc::success) return e;
         }
@@ -967,8 +986,8 @@ private:
                 it.from = name_token(ma.begin()[i].name);
                 e = push_item(it);
             } else {
-                e = push_item(make_item(item_kind::add, name_token(y.name), nullptr, 0, &y.value,
-                                        ib[j]));
+                e = push_item(
+                    make_item(item_kind::add, name_token(y.name), nullptr, 0, &y.value, ib[j]));
             }
             if (e != errc::success) return e;
         }

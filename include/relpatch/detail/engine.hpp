@@ -35,14 +35,20 @@ namespace detail {
 
 template <class V>
 struct undo_entry {
-    enum kind_type { root_replaced, value_replaced, member_added, element_inserted,
-                     member_removed, element_removed };
+    enum kind_type {
+        root_replaced,
+        value_replaced,
+        member_added,
+        element_inserted,
+        member_removed,
+        element_removed
+    };
 
     undo_entry(kind_type k, basic_pointer<V> p, std::size_t pos = 0) noexcept
         : kind(k), path(p), position(pos) {}
     undo_entry(undo_entry&& other) noexcept
-        : kind(other.kind), path(other.path), position(other.position),
-          slot(other.slot), value_in_carry(other.value_in_carry), has_moved(other.has_moved) {
+        : kind(other.kind), path(other.path), position(other.position), slot(other.slot),
+          value_in_carry(other.value_in_carry), has_moved(other.has_moved) {
         name.Swap(other.name);
         value.Swap(other.value);
         moved.Swap(other.moved);
@@ -53,9 +59,9 @@ struct undo_entry {
     ~undo_entry() = default;
 
     kind_type kind;
-    basic_pointer<V> path;  // the location written
-    std::size_t position;   // member position or array index
-    V* slot = nullptr;      // value_replaced: where; valid while no container has changed
+    basic_pointer<V> path;        // the location written
+    std::size_t position;         // member position or array index
+    V* slot = nullptr;            // value_replaced: where; valid while no container has changed
     bool value_in_carry = false;  // a move's removed value travelled on to its add
     V name;
     V value;
@@ -197,7 +203,8 @@ public:
         const auto emit = [&](const char* op, const string& path, const string* from,
                               const V* value) noexcept -> errc {
             const std::size_t longest = std::max(path.size(), from != nullptr ? from->size() : 0);
-            const std::size_t path_bytes = (path.size() + (from != nullptr ? from->size() : 0)) * sizeof(Ch);
+            const std::size_t path_bytes =
+                (path.size() + (from != nullptr ? from->size() : 0)) * sizeof(Ch);
             if (out.Size() >= lim.max_operations || longest > lim.max_pointer_length ||
                 path_bytes > bytes_left)
                 return errc::patch_too_large;
@@ -208,8 +215,8 @@ public:
             op_object.AddMember(text(ascii("path")), text(path), a);
             if (value != nullptr) {
                 value_size size;
-                errc e = measure(*value, value_depth > 2 ? value_depth - 2 : 0, bytes_left, work_,
-                                 size);
+                errc e =
+                    measure(*value, value_depth > 2 ? value_depth - 2 : 0, bytes_left, work_, size);
                 if (e == errc::growth_limit_exceeded || e == errc::nesting_too_deep)
                     e = errc::patch_too_large;
                 if (e != errc::success) return e;
@@ -259,8 +266,8 @@ public:
                     if (r == errc::success) r = emit("add", where(removal), nullptr, &e.moved);
                 } else {
                     const string back = where(removal);
-                    const string from = e.kind == entry::value_replaced ? string(e.path.text())
-                                                                        : where(e);
+                    const string from =
+                        e.kind == entry::value_replaced ? string(e.path.text()) : where(e);
                     r = emit("move", back, &from, nullptr);
                     if (r == errc::success && e.kind == entry::value_replaced)
                         r = emit("add", from, nullptr, &e.value);
@@ -307,7 +314,8 @@ private:
         std::sort(order.begin(), order.end(), by_path);
         std::size_t firsts = 0;
         for (std::size_t k = 0; k < order.size(); ++k)
-            if (k == 0 || log_[order[k - 1]].path != log_[order[k]].path) order[firsts++] = order[k];
+            if (k == 0 || log_[order[k - 1]].path != log_[order[k]].path)
+                order[firsts++] = order[k];
         std::sort(order.begin(), order.begin() + firsts);
         for (std::size_t k = 0; k < firsts; ++k) f(log_[order[k]]);
         return true;
@@ -640,7 +648,8 @@ private:
         }
         case entry::element_inserted: {
             V* parent = resolve_for_undo(u.path.parent());
-            RELPATCH_ASSERT(parent == nullptr || (parent->IsArray() && u.position < parent->Size()));
+            RELPATCH_ASSERT(parent == nullptr ||
+                            (parent->IsArray() && u.position < parent->Size()));
             if (parent != nullptr && parent->IsArray() && u.position < parent->Size()) {
                 const auto i = static_cast<RAPIDJSON_NAMESPACE::SizeType>(u.position);
                 carry_.SetNull();
@@ -678,7 +687,7 @@ private:
     Allocator* inverse_alloc_ = nullptr;  // set by record_inverse()
     bool changed_ = false;
     bool layout_stable_ = true;  // no container has moved or been replaced yet
-    V carry_;  // a value on its way from one undo step to the next (see move)
+    V carry_;                    // a value on its way from one undo step to the next (see move)
     small_vector<entry, inline_ops> log_;
 };
 

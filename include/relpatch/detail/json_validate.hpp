@@ -82,12 +82,12 @@ struct target_node {
     std::uint32_t children = 0;     // number of children
     std::uint32_t index_begin = 0;  // this node's children with an index, in target_set's table
     std::uint32_t index_end = 0;
-    bool collect = false;           // collect its elements' states (see element_states)
+    bool collect = false;  // collect its elements' states (see element_states)
 
     // Filled in by the scan.
     json_kind kind = json_kind::none;
     std::uint32_t found_children = 0;  // children matched so far (objects)
-    std::size_t begin = 0;  // the value's bytes: [begin, end) of the scanned text
+    std::size_t begin = 0;             // the value's bytes: [begin, end) of the scanned text
     std::size_t end = 0;
     std::size_t count = 0;  // elements, when an array
 
@@ -273,12 +273,12 @@ public:
 private:
     struct frame {
         std::size_t depth;
-        std::size_t count;   // elements started (arrays)
-        std::size_t slot;    // which collected element this object is, or npos
-        std::uint32_t node;  // the target this container is, or no_node
+        std::size_t count;     // elements started (arrays)
+        std::size_t slot;      // which collected element this object is, or npos
+        std::uint32_t node;    // the target this container is, or no_node
         std::uint32_t cursor;  // next entry of the node's index table (arrays)
-        bool collect;        // an array whose elements are collected
-        bool member_seen;    // the collected member was met (objects with a slot)
+        bool collect;          // an array whose elements are collected
+        bool member_seen;      // the collected member was met (objects with a slot)
     };
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -327,9 +327,9 @@ private:
             const __m128i tab = _mm_set1_epi8('\t');
             while (end_ - p >= 16) {
                 const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-                const __m128i ws = _mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
-                    _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+                const __m128i ws =
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
                 const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFFu;
                 if (other != 0) return p + first_bit(other);
                 p += 16;
@@ -358,7 +358,8 @@ private:
         const auto at = static_cast<std::size_t>(p - text_);
         const long v = read_u_escape(text_, size_, at);
         if (v < 0) return fail(p, "invalid \\u escape"), nullptr;
-        if (v >= 0xDC00 && v <= 0xDFFF) return fail(p, "\\u escape of a lone low surrogate"), nullptr;
+        if (v >= 0xDC00 && v <= 0xDFFF)
+            return fail(p, "\\u escape of a lone low surrogate"), nullptr;
         if (v < 0xD800 || v > 0xDBFF) return p + 6;
         const long low = read_u_escape(text_, size_, at + 6);
         if (low < 0xDC00 || low > 0xDFFF)
@@ -584,7 +585,7 @@ private:
     const char* error_reason_ = nullptr;
 
     std::size_t depth_ = 0;
-    std::size_t tracked_depth_ = 0;  // depth of the innermost tracked container, or 0
+    std::size_t tracked_depth_ = 0;         // depth of the innermost tracked container, or 0
     std::uint32_t pending_node_ = no_node;  // the target the next value is
     std::size_t pending_slot_ = npos;       // the collected element the next value is
     std::size_t pending_member_ = npos;     // the collected member of that element it is
@@ -596,7 +597,7 @@ private:
 
 template <bool Simd>
 inline scan_status json_scanner<Simd>::scan(const char* text, std::size_t size,
-                                             std::size_t max_depth, bool allow_bom) noexcept {
+                                            std::size_t max_depth, bool allow_bom) noexcept {
     text_ = text;
     size_ = size;
     end_ = text + size;

@@ -183,7 +183,8 @@ inline parse_error parse_wide_json_text(std::basic_string_view<typename Document
     utf8.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t cp = 0;
-        if (!next_code_point<enc>(text.data(), text.size(), i, cp)) return {errc::invalid_encoding, i};
+        if (!next_code_point<enc>(text.data(), text.size(), i, cp))
+            return {errc::invalid_encoding, i};
         append_utf8(utf8, cp);
     }
     using Narrow = RAPIDJSON_NAMESPACE::GenericDocument<RAPIDJSON_NAMESPACE::UTF8<char>>;
@@ -223,7 +224,8 @@ inline parse_error parse_wide_json_text(std::basic_string_view<typename Document
         if (x.IsString()) {
             transcode(x);
             d.String(buffer.GetString(),
-                     static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)), true);
+                     static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)),
+                     true);
         } else if (x.IsArray() || x.IsObject()) {
             if (x.IsArray())
                 d.StartArray();
@@ -264,7 +266,8 @@ inline parse_error parse_wide_json_text(std::basic_string_view<typename Document
                 const auto& m = members(c).begin()[k];
                 transcode(m.name);
                 d.Key(buffer.GetString(),
-                      static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)), true);
+                      static_cast<RAPIDJSON_NAMESPACE::SizeType>(buffer.GetSize() / sizeof(Ch)),
+                      true);
                 emit(d, m.value);
             }
         }
@@ -294,27 +297,28 @@ inline parse_error parse_json_text(std::basic_string_view<typename Document::Ch>
     if constexpr (sizeof(Ch) > 1) {
         return parse_wide_json_text(text, doc, max_depth, syntax_error);
     } else {
-    bounded_stream<Ch> stream(text.data(), text.size());
-    RAPIDJSON_NAMESPACE::GenericReader<Encoding, Encoding> reader;
-    bool too_big = false;
-    auto generator = [&](Document& d) {
-        exact_handler<Document> handler(d);
-        const bool ok =
-            !reader
-                 .template Parse<RAPIDJSON_NAMESPACE::kParseIterativeFlag |
-                                 RAPIDJSON_NAMESPACE::kParseNumbersAsStringsFlag>(stream, handler)
-                 .IsError();
-        too_big = handler.too_big;
-        return ok;
-    };
-    doc.Populate(generator);
-    if (reader.HasParseError()) {
-        err.offset = reader.GetErrorOffset();
-        err.code = syntax_error;
-        err.detail = too_big ? "a number is too large for a double"
+        bounded_stream<Ch> stream(text.data(), text.size());
+        RAPIDJSON_NAMESPACE::GenericReader<Encoding, Encoding> reader;
+        bool too_big = false;
+        auto generator = [&](Document& d) {
+            exact_handler<Document> handler(d);
+            const bool ok = !reader
+                                 .template Parse<RAPIDJSON_NAMESPACE::kParseIterativeFlag |
+                                                 RAPIDJSON_NAMESPACE::kParseNumbersAsStringsFlag>(
+                                     stream, handler)
+                                 .IsError();
+            too_big = handler.too_big;
+            return ok;
+        };
+        doc.Populate(generator);
+        if (reader.HasParseError()) {
+            err.offset = reader.GetErrorOffset();
+            err.code = syntax_error;
+            err.detail = too_big
+                             ? "a number is too large for a double"
                              : RAPIDJSON_NAMESPACE::GetParseError_En(reader.GetParseErrorCode());
-    }
-    return err;
+        }
+        return err;
     }
 }
 

@@ -105,9 +105,9 @@ inline result invalid_document_result(std::string_view text, const json_scanner<
                                       const limits& lim) noexcept {
     const std::size_t skipped = starts_with_bom(text) ? 3 : 0;
     std::size_t at = 0;
-    errc e = scan_json_text<text_encoding::utf8>(
-        text.data() + skipped, text.size() - skipped,
-        std::min(lim.max_document_depth, hard_max_depth), &at);
+    errc e =
+        scan_json_text<text_encoding::utf8>(text.data() + skipped, text.size() - skipped,
+                                            std::min(lim.max_document_depth, hard_max_depth), &at);
     const char* why = nullptr;
     if (e == errc::success) {
         e = errc::invalid_document;
@@ -171,7 +171,7 @@ inline errc charge_replace(const V& value, std::size_t tokens, std::size_t max_d
     bytes_left -= size.bytes;
     // The engine's identity comparison before the write costs at least a unit.
     return work.charge_bytes(size.bytes) && work.charge(1) ? errc::success
-                                                            : errc::work_limit_exceeded;
+                                                           : errc::work_limit_exceeded;
 }
 
 // Where pointer `node` leads in the scanned document: success, or the error
@@ -287,8 +287,8 @@ inline result plan_release(std::string_view document, basic_patch_view<text_docu
         if (!v) {
             const std::size_t at = v.op_index() < ops.size() ? v.op_index() : none;
             if (at == none) return failure<V>(v.code(), none, v.detail());
-            return failure<V>(v.code(), at, v.detail(),
-                              v.at_from() ? &ops[at].from : &ops[at].path, v.at_from());
+            return failure<V>(v.code(), at, v.detail(), v.at_from() ? &ops[at].from : &ops[at].path,
+                              v.at_from());
         }
     }
 
@@ -308,9 +308,9 @@ inline result plan_release(std::string_view document, basic_patch_view<text_docu
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const target_node& n = targets[op_nodes[i]];
         if (n.mark != i) continue;  // a later op writes it again
-        plan.edits.emplace_back(text_edit{n.begin, n.end,
-                                          ops[i].value->IsTrue() ? std::string_view("true")
-                                                                 : std::string_view("false")});
+        plan.edits.emplace_back(text_edit{
+            n.begin, n.end,
+            ops[i].value->IsTrue() ? std::string_view("true") : std::string_view("false")});
     }
     settle_edits(document, plan);
     return result();
@@ -321,8 +321,8 @@ inline result plan_release(std::string_view document, basic_patch_view<text_docu
 template <bool Simd>
 inline result plan_rfc(std::string_view document, std::string_view patch_text,
                        basic_patch_view<text_document_value> ops, target_set& targets,
-                       const small_vector<std::uint32_t, inline_ops>& op_nodes,
-                       const limits& lim, text_plan& plan) noexcept {
+                       const small_vector<std::uint32_t, inline_ops>& op_nodes, const limits& lim,
+                       text_plan& plan) noexcept {
     using V = text_document_value;
     constexpr std::size_t none = result::npos;
     const std::size_t max_depth = std::min(lim.max_document_depth, hard_max_depth);
@@ -336,7 +336,8 @@ inline result plan_rfc(std::string_view document, std::string_view patch_text,
         // earlier replace's value, or around it, needs the DOM. O(ops^2) comparisons of
         // pointer prefixes, at most.
         for (const std::uint32_t j : replaces) {
-            if (ops[j].path.is_proper_prefix_of(op.path) || op.path.is_proper_prefix_of(ops[j].path)) {
+            if (ops[j].path.is_proper_prefix_of(op.path) ||
+                op.path.is_proper_prefix_of(ops[j].path)) {
                 plan.fallback = true;
                 return result();
             }
@@ -349,15 +350,16 @@ inline result plan_rfc(std::string_view document, std::string_view patch_text,
         }
         if (op.op == op_type::test) {
             bool same = false;
-            const errc e =
-                written != nullptr
-                    ? compare(*written, *op.value, compare_mode::rfc, work, same)
-                    : compare_text(document.substr(n.begin, n.end - n.begin), *op.value, work, same);
+            const errc e = written != nullptr
+                               ? compare(*written, *op.value, compare_mode::rfc, work, same)
+                               : compare_text(document.substr(n.begin, n.end - n.begin), *op.value,
+                                              work, same);
             if (e != errc::success) return failure<V>(e, i, nullptr, &op.path);
             if (!same) return failure<V>(errc::test_failed, i, nullptr, &op.path);
             continue;
         }
-        const errc e = charge_replace(*op.value, op.path.token_count(), max_depth, bytes_left, work);
+        const errc e =
+            charge_replace(*op.value, op.path.token_count(), max_depth, bytes_left, work);
         if (e != errc::success) return failure<V>(e, i, nullptr, &op.path);
         n.mark = static_cast<std::uint32_t>(i);
         replaces.emplace_back(static_cast<std::uint32_t>(i));
@@ -383,7 +385,8 @@ inline result plan_rfc(std::string_view document, std::string_view patch_text,
             const char* token = digits.data() + digits.size();
             while (len > 0) digits.emplace_back(buffer[--len]);
             const std::uint32_t element = spelled.child(
-                0, std::string_view(token, static_cast<std::size_t>(digits.data() + digits.size() - token)));
+                0, std::string_view(
+                       token, static_cast<std::size_t>(digits.data() + digits.size() - token)));
             node = element == no_node ? no_node : spelled.child(element, "value");
             if (node == no_node) {  // the budget is far larger than two nodes per op
                 plan.fallback = true;
@@ -408,8 +411,9 @@ inline result plan_rfc(std::string_view document, std::string_view patch_text,
         const target_node& where = targets[op_nodes[replaces[k]]];
         const target_node& spelling = spelled[value_nodes[k]];
         RELPATCH_ASSERT(spelling.kind != json_kind::none);
-        plan.edits.emplace_back(text_edit{
-            where.begin, where.end, patch_text.substr(spelling.begin, spelling.end - spelling.begin)});
+        plan.edits.emplace_back(
+            text_edit{where.begin, where.end,
+                      patch_text.substr(spelling.begin, spelling.end - spelling.begin)});
     }
     settle_edits(document, plan);
     return result();
@@ -479,10 +483,9 @@ inline result plan_text_patch(std::string_view document, std::string_view patch_
 }
 
 // Writes into `out` the text of `document` with `edits` made. False when memory runs out.
-inline bool compose(std::string_view document, std::string_view patch_text,
-                    const text_edit* edits, std::size_t count, std::string& out) noexcept {
-    if (count == 0 && out.data() == document.data() && out.size() == document.size())
-        return true;
+inline bool compose(std::string_view document, std::string_view patch_text, const text_edit* edits,
+                    std::size_t count, std::string& out) noexcept {
+    if (count == 0 && out.data() == document.data() && out.size() == document.size()) return true;
     std::size_t size = document.size();
     for (std::size_t i = 0; i < count; ++i)
         size = size - (edits[i].end - edits[i].begin) + edits[i].text.size();

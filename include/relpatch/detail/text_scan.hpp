@@ -19,8 +19,9 @@ enum class text_encoding { ascii, utf8, utf16, utf32 };
 
 template <class Encoding>
 struct encoding_of {
-    static_assert(sizeof(Encoding) == 0,
-                  "relpatch: the document's Encoding must be RapidJSON's UTF8, UTF16, UTF32 or ASCII");
+    static_assert(
+        sizeof(Encoding) == 0,
+        "relpatch: the document's Encoding must be RapidJSON's UTF8, UTF16, UTF32 or ASCII");
 };
 template <class C>
 struct encoding_of<RAPIDJSON_NAMESPACE::UTF8<C>> {
@@ -58,11 +59,17 @@ inline bool next_code_point(const Ch* text, std::size_t size, std::size_t& i,
         std::size_t len;
         std::uint32_t min;
         if (u0 >= 0xC2 && u0 <= 0xDF) {
-            len = 2; min = 0x80; cp = u0 & 0x1F;
+            len = 2;
+            min = 0x80;
+            cp = u0 & 0x1F;
         } else if (u0 >= 0xE0 && u0 <= 0xEF) {
-            len = 3; min = 0x800; cp = u0 & 0x0F;
+            len = 3;
+            min = 0x800;
+            cp = u0 & 0x0F;
         } else if (u0 >= 0xF0 && u0 <= 0xF4) {
-            len = 4; min = 0x10000; cp = u0 & 0x07;
+            len = 4;
+            min = 0x10000;
+            cp = u0 & 0x07;
         } else {
             return false;
         }

@@ -118,10 +118,8 @@ inline constexpr text_member complete_members[3] = {
     {text_value::string("complete", 8), text_value(json_kind::number)},
 };
 inline constexpr text_value phase_values[5] = {
-    text_value(json_kind::null_value),
-    text_value::object(nullptr, 0),
-    text_value::object(&complete_members[0], 1),
-    text_value::object(&complete_members[1], 1),
+    text_value(json_kind::null_value),           text_value::object(nullptr, 0),
+    text_value::object(&complete_members[0], 1), text_value::object(&complete_members[1], 1),
     text_value::object(&complete_members[2], 1),
 };
 

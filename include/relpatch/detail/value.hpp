@@ -124,8 +124,8 @@ struct member_order {
         const auto n = x->name.GetStringLength();
         const auto m = y->name.GetStringLength();
         const auto k = n < m ? n : m;
-        using U = std::make_unsigned_t<typename std::remove_reference_t<decltype(
-            *x->name.GetString())>>;
+        using U =
+            std::make_unsigned_t<typename std::remove_reference_t<decltype(*x->name.GetString())>>;
         const auto* a = x->name.GetString();
         const auto* b = y->name.GetString();
         for (std::size_t i = 0; i < k; ++i)
@@ -398,9 +398,8 @@ inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
             out.CopyFrom(in, alloc);  // a number, boolean or null: nothing to share
         return errc::success;
     }
-    using Builder =
-        RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                             RAPIDJSON_NAMESPACE::CrtAllocator>;
+    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
+                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
     struct frame {
         const V* v;
         std::size_t next;

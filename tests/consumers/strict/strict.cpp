@@ -20,22 +20,25 @@ bool text_entry_points() {
 
     std::string comment;
     const relpatch::result release = relpatch::apply_patch(
-        doc, R"({"comment":"go","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})",
+        doc,
+        R"({"comment":"go","patch":[{"op":"replace","path":"/phases/1/complete","value":true}]})",
         relpatch::limits{}, &comment);
     const relpatch::result ordered = relpatch::apply_patch<relpatch::ordered_release_policy>(
         doc, R"([{"op":"replace","path":"/phases/0/complete","value":false}])");
     const relpatch::result rfc = relpatch::apply_patch<relpatch::rfc6902_policy>(
-        doc, R"([{"op":"add","path":"/owner","value":{"team":"x"}},{"op":"move","from":"/owner","path":"/lead"}])");
+        doc,
+        R"([{"op":"add","path":"/owner","value":{"team":"x"}},{"op":"move","from":"/owner","path":"/lead"}])");
     return release && release.changed() && comment == "go" &&
-           ordered.code() == relpatch::errc::phase_order_violation && ordered.http_status() == 409 &&
-           rfc && doc.HasMember("lead");
+           ordered.code() == relpatch::errc::phase_order_violation &&
+           ordered.http_status() == 409 && rfc && doc.HasMember("lead");
 }
 
 bool dom_entry_point() {
     rapidjson::Document doc;
     rapidjson::Document patch;
     if (!relpatch::parse_document(release_text, doc)) return false;
-    patch.Parse(R"([{"op":"test","path":"/phases/0/complete","value":true},{"op":"remove","path":"/phases/2"}])");
+    patch.Parse(
+        R"([{"op":"test","path":"/phases/0/complete","value":true},{"op":"remove","path":"/phases/2"}])");
     const rapidjson::Value* comment = nullptr;
     const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
         static_cast<rapidjson::Value&>(doc), static_cast<const rapidjson::Value&>(patch),
@@ -71,9 +74,10 @@ bool utf16_entry_point() {
     using doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
     doc16 doc;
     doc.Parse(u"{\"phases\":[{\"complete\":false}]}");
-    const relpatch::result r =
-        relpatch::apply_patch(doc, u"[{\"op\":\"replace\",\"path\":\"/phases/0/complete\",\"value\":true}]");
-    return r && r.error_code() == relpatch::errc::success && doc[u"phases"][0][u"complete"].GetBool();
+    const relpatch::result r = relpatch::apply_patch(
+        doc, u"[{\"op\":\"replace\",\"path\":\"/phases/0/complete\",\"value\":true}]");
+    return r && r.error_code() == relpatch::errc::success &&
+           doc[u"phases"][0][u"complete"].GetBool();
 }
 
 }  // namespace
