@@ -19,7 +19,7 @@
 #include <relpatch/detail/value.hpp>
 
 #include <cstddef>
-#include <optional>
+#include <new>
 #include <type_traits>
 
 namespace relpatch {
@@ -43,6 +43,28 @@ constexpr bool check_policy() noexcept {
 template <class Policy>
 constexpr bool is_release_policy = std::is_same<Policy, release_policy>::value ||
                                    std::is_same<Policy, ordered_release_policy>::value;
+
+// Room for a T that is constructed only when asked for (std::optional cannot hold a RapidJSON
+// value: its copy assignment takes a non-const reference).
+template <class T>
+class lazy {
+public:
+    lazy() noexcept = default;
+    lazy(const lazy&) = delete;
+    lazy& operator=(const lazy&) = delete;
+    ~lazy() {
+        if (object_ != nullptr) object_->~T();
+    }
+    T& emplace() noexcept {
+        object_ = ::new (static_cast<void*>(storage_)) T();
+        return *object_;
+    }
+    T& operator*() noexcept { return *object_; }
+
+private:
+    alignas(T) unsigned char storage_[sizeof(T)];
+    T* object_ = nullptr;
+};
 
 // Bytes a pool allocator has handed out (0 for allocators that do not say).
 template <class Allocator>
@@ -82,7 +104,7 @@ inline result run_engine(V& doc, basic_patch_view<V> ops, Allocator& doc_alloc,
     // Made only when asked for: a document allocates its allocator, and the release hot path
     // allocates nothing.
     using Built = std::conditional_t<std::is_void<Inverse>::value, V, Inverse>;
-    std::optional<Built> built;
+    lazy<Built> built;
     engine<V, Allocator> eng(doc, doc_alloc, value_alloc, lim, work, bytes);
     if (!eng.reserve(ops))
         return failure<V>(errc::out_of_memory, result::npos, "out of memory for the undo log");
