@@ -23,7 +23,8 @@ case "$CXXFLAGS" in
   *undefined*|*pointer-overflow*) flags+=(-fsanitize-ignorelist="$src/cmake/ubsan-ignorelist.txt") ;;
 esac
 
-fuzzers=(fuzz_pointer fuzz_release_patch fuzz_rfc6902_patch fuzz_engine fuzz_dom fuzz_encodings)
+fuzzers=(fuzz_pointer fuzz_release_patch fuzz_rfc6902_patch fuzz_engine fuzz_dom fuzz_encodings
+  fuzz_diff fuzz_text_patch)
 if echo '#include <nlohmann/json.hpp>' | $CXX -std=c++17 -x c++ -fsyntax-only - 2>/dev/null; then
   fuzzers+=(fuzz_differential)
 else
