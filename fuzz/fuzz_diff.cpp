@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #define DIFF_CHECK(cond)                                                                       \
     do {                                                                                       \
@@ -78,6 +79,27 @@ bool load(std::string_view text, std::size_t depth, rapidjson::Document& doc) {
     return true;
 }
 
+// Whether any object in `v` names a member twice (walked without recursion): RFC 6902 cannot
+// recreate a duplicate name, so no inverse patch can restore such a document.
+bool has_duplicate_names(const rapidjson::Value& v) {
+    std::vector<const rapidjson::Value*> stack{&v};
+    while (!stack.empty()) {
+        const rapidjson::Value* x = stack.back();
+        stack.pop_back();
+        if (x->IsArray()) {
+            for (const auto& e : x->GetArray()) stack.push_back(&e);
+        } else if (x->IsObject()) {
+            const auto ms = relpatch::detail::members(*x);
+            for (auto a = ms.begin(); a != ms.end(); ++a) {
+                for (auto b = ms.begin(); b != a; ++b)
+                    if (a->name == b->name) return true;
+                stack.push_back(&a->value);
+            }
+        }
+    }
+    return false;
+}
+
 template <class Policy>
 void check(std::string_view from_text, const rapidjson::Document& from,
            const rapidjson::Document& to, std::size_t depth, const relpatch::diff_options& opt) {
@@ -97,12 +119,21 @@ void check(std::string_view from_text, const rapidjson::Document& from,
     DIFF_CHECK(load(from_text, depth, applied));
     relpatch::limits apply_lim = lim;
     apply_lim.max_work = static_cast<std::size_t>(-1);
-    const relpatch::result a =
-        relpatch::apply_patch<Policy>(applied, patch, applied.GetAllocator(), apply_lim);
+    rapidjson::Document inverse;
+    const relpatch::result a = relpatch::apply_patch<Policy>(applied, patch, applied.GetAllocator(),
+                                                             apply_lim, nullptr, &inverse);
+    if (!a && a.code() == relpatch::errc::patch_too_large) return;  // the inverse is over a limit
     if (!a) std::fprintf(stderr, "apply: %s\n", a.message().c_str());
     DIFF_CHECK(a);
     DIFF_CHECK(same(applied, to, opt.exact));
     DIFF_CHECK(same(applied, to, false));
+
+    // The inverse patch apply_patch returned takes `to` back to `from`.
+    const relpatch::result back = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        applied, inverse, applied.GetAllocator(), apply_lim);
+    if (!back) std::fprintf(stderr, "inverse: %s\n", back.message().c_str());
+    DIFF_CHECK(back);
+    if (!has_duplicate_names(from)) DIFF_CHECK(same(applied, from, false));
 }
 
 }  // namespace

@@ -132,6 +132,15 @@ TEST(Inverse, DomEntryPointAndEnvelope) {
     ASSERT_NE(comment, nullptr);
     EXPECT_EQ(serialize(inverse),
               R"([{"op":"replace","path":"/phases/2/complete","value":false}])");
+    // The optional out-parameters may be given as plain nullptr (they take no part in deduction).
+    const relpatch::result again =
+        relpatch::apply_patch(doc, patch, doc.GetAllocator(), relpatch::limits(), nullptr, nullptr);
+    EXPECT_TRUE(again);
+    EXPECT_FALSE(again.changed());
+    rapidjson::Document text_doc = parse_exact(relpatch_test::release_example());
+    EXPECT_TRUE(relpatch::apply_patch(
+        text_doc, R"([{"op":"replace","path":"/phases/2/complete","value":true}])",
+        relpatch::limits(), nullptr, nullptr));
 }
 
 TEST(Inverse, TheInverseIsAPatchTheSameLimitsAccept) {

@@ -63,7 +63,8 @@ template <class Policy, class Encoding, class Allocator, class StackAllocator,
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
     std::basic_string_view<typename Encoding::Ch> patch_text, const Policy& policy,
     const limits& lim = limits(), std::basic_string<typename Encoding::Ch>* comment = nullptr,
-    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
+    detail::non_deduced_t<
+        RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>>* inverse =
         nullptr) noexcept {
     using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
     static_assert(detail::check_policy<Policy, V>());
@@ -113,7 +114,8 @@ template <class Policy = release_policy, class Encoding, class Allocator, class 
     RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>& doc,
     std::basic_string_view<typename Encoding::Ch> patch_text, const limits& lim = limits(),
     std::basic_string<typename Encoding::Ch>* comment = nullptr,
-    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>* inverse =
+    detail::non_deduced_t<
+        RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator, StackAllocator>>* inverse =
         nullptr) noexcept {
     static_assert(
         detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
@@ -137,8 +139,10 @@ template <class Policy, class Encoding, class Allocator,
     RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& patch, Allocator& alloc,
     const Policy& policy, const limits& lim = limits(),
-    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
-    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
+    const detail::non_deduced_t<RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>** comment =
+        nullptr,
+    detail::non_deduced_t<RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>>* inverse =
+        nullptr) noexcept {
     using V = RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>;
     static_assert(detail::check_policy<Policy, V>());
     if (comment != nullptr) *comment = nullptr;
@@ -182,8 +186,10 @@ template <class Policy = release_policy, class Encoding, class Allocator>
     RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& doc,
     const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>& patch, Allocator& alloc,
     const limits& lim = limits(),
-    const RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>** comment = nullptr,
-    RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>* inverse = nullptr) noexcept {
+    const detail::non_deduced_t<RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>** comment =
+        nullptr,
+    detail::non_deduced_t<RAPIDJSON_NAMESPACE::GenericDocument<Encoding, Allocator>>* inverse =
+        nullptr) noexcept {
     static_assert(
         detail::check_policy<Policy, RAPIDJSON_NAMESPACE::GenericValue<Encoding, Allocator>>());
     return apply_patch(doc, patch, alloc, Policy{}, lim, comment, inverse);

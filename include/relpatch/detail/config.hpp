@@ -25,6 +25,15 @@
 namespace relpatch {
 namespace detail {
 
+// T, in a context that takes no part in template argument deduction, so that an optional
+// out-parameter can be given as nullptr (std::type_identity_t in C++20).
+template <class T>
+struct non_deduced {
+    using type = T;
+};
+template <class T>
+using non_deduced_t = typename non_deduced<T>::type;
+
 // Operations a patch may have before the decoded patch and the undo log need the heap; also
 // the most the release fast path reads.
 constexpr std::size_t inline_ops = 16;
