@@ -92,7 +92,7 @@ bool encode(const std::u32string& in, rapidjson::UTF32<Ch>*, std::basic_string<C
 }
 
 // Whether JSON text `s` has a number of two characters or more outside strings.
-bool has_long_number(std::string_view s) {
+[[maybe_unused]] bool has_long_number(std::string_view s) {
     bool in_string = false;
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
