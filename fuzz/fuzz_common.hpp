@@ -30,9 +30,6 @@
 #ifndef FUZZ_STRICT_RESOURCES
 #define FUZZ_STRICT_RESOURCES
 #endif
-#ifndef FUZZ_STRICT_NUMBERS
-#define FUZZ_STRICT_NUMBERS
-#endif
 #endif
 
 #define FUZZ_CHECK(cond)                                                                       \
