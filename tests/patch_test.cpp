@@ -354,8 +354,7 @@ TEST(FastPath, AgreesWithTheParsedPatchPath) {
         "[{\"op\":\"replace\" \"path\":\"/a\"}]",
         "[{\"op\":\"replace\",\"path\":\"/a",
         "\r\n\t[\t{\r\"op\"\n:\t\"test\"\r,\"path\":\"/b/0\",\"value\":true}\n]\t",
-        "[{\"op\":\"add\",\"path\":\"/k~0\",\"value\":1},{\"op\":\"test\",\"path\":\"/"
-        "k~0\",\"value\":1}]",
+        R"([{"op":"add","path":"/k~0","value":1},{"op":"test","path":"/k~0","value":1}])",
         "[{\"op\":\"test\",\"path\":\"/a~1\",\"value\":1}]",
     };
     relpatch::limits tight;
