@@ -1,13 +1,23 @@
-// relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place] [--inverse FILE]
-//          [--] DOC PATCH
+// relpatch [--policy release|ordered-release|rfc6902] [--pretty | --compact] [--in-place]
+//          [--inverse FILE] [--check] [--] DOC PATCH
 //
 // Applies PATCH to DOC (either may be "-" for standard input) and prints the patched document,
-// or with --in-place rewrites DOC. Exit status: 0 applied; 1 the patch was refused (a JSON error
-// object on stderr); 2 usage or I/O error, including a DOC that is not JSON.
+// or with --in-place rewrites DOC; with --check only says whether it would apply. Exit status:
+// 0 applied (or would apply); 1 the patch was refused (a JSON error object on stderr); 2 usage or
+// I/O error, including a DOC that is not JSON.
 //
-// Memory: DOC's text is read once, parsed, and released before the patch is applied; the output
-// is streamed through a small buffer. A run costs about DOC's size plus its DOM at the peak (while
-// parsing), and the DOM alone afterwards.
+// By default DOC is patched as text (relpatch::apply_patch_to_text): the output is DOC byte for
+// byte except the values the patch replaces, so a file kept in version control changes by a word.
+// rfc6902 patches that add, remove, move or copy (or replace inside a value replaced before) are
+// applied by the library on a DOM and come back as compact text, to which the CLI gives back the
+// whitespace DOC ended with (its final newline). --pretty and
+// --compact reformat on purpose: DOC is parsed (relpatch::parse_document), patched with
+// apply_patch, and written by RapidJSON's PrettyWriter or Writer.
+//
+// Memory: the text path holds DOC's text and the output (about twice DOC's size). The reformatting
+// path releases DOC's text once it is parsed and streams the output through a small buffer: DOC's
+// size plus its DOM at the peak. --inverse runs the DOM path first for its undo log, and frees the
+// DOM before the text path runs.
 
 #include "diff_command.hpp"
 
@@ -44,18 +54,25 @@ constexpr std::size_t max_document_depth = relpatch::hard_max_depth;
 constexpr std::size_t max_pretty_depth = 100;
 
 const char usage_text[] =
-    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty] [--in-place]\n"
-    "                [--inverse FILE] [--] DOC PATCH\n"
+    "usage: relpatch [--policy release|ordered-release|rfc6902] [--pretty | --compact]\n"
+    "                [--in-place] [--inverse FILE] [--check] [--] DOC PATCH\n"
     "  DOC, PATCH   file paths, or - for standard input (not both); a leading UTF-8 byte\n"
     "               order mark is allowed in either, and DOC's is kept in the output\n"
     "  --policy     which operations are allowed (default: release)\n"
-    "  --pretty     indent the output by 2 spaces per level\n"
+    "  --pretty     reformat: indent the output by 2 spaces per level\n"
+    "  --compact    reformat: the output on one line, without spaces\n"
     "  --in-place   rewrite DOC atomically instead of printing it: DOC must be a regular file\n"
     "               (symlinks are followed); its owner and mode are kept; concurrent runs on one\n"
     "               DOC take turns (flock); DOC is left untouched when the patch changes nothing\n"
     "  --inverse F  also write to F the patch that undoes this one (F = - for standard output,\n"
     "               with --in-place); written only when the patch applied\n"
+    "  --check      validate DOC and PATCH against the policy and write nothing: exit 0 if the\n"
+    "               patch would apply, 1 if refused; not with --pretty, --compact, --in-place or\n"
+    "               --inverse\n"
     "  --           end of options\n"
+    "Without --pretty or --compact, DOC comes back as written, byte for byte, except the values\n"
+    "the patch replaces; rfc6902 patches that add, remove, move or copy give compact output\n"
+    "(with the newline DOC ended with).\n"
     "DOC may nest at most 10000 levels deep, 100 with --pretty, before and after the patch.\n"
     "Each option may be given once. Exit status: 0 applied, 1 patch refused (a JSON error on\n"
     "stderr), 2 usage or I/O error, or DOC is not a JSON document.\n";
@@ -85,8 +102,10 @@ int fatal(const std::string& message) {
 
 struct options {
     std::string policy = "release";
-    bool pretty = false;
+    bool pretty = false;   // --pretty: reformat through the DOM, indented
+    bool compact = false;  // --compact: reformat through the DOM, on one line
     bool in_place = false;
+    bool check = false;        // --check: decide, write nothing
     std::string inverse_path;  // --inverse FILE: where the inverse patch goes, or empty
     std::string doc_path;
     std::string patch_path;
@@ -111,8 +130,12 @@ int parse_arguments(int argc, char** argv, options& opt) {
         } else if (arg == "--help" || arg == "-h") {
             std::fputs(usage_text, stdout);
             return 0;
-        } else if (arg == "--pretty" || arg == "--in-place") {
-            bool& flag = arg == "--pretty" ? opt.pretty : opt.in_place;
+        } else if (arg == "--pretty" || arg == "--compact" || arg == "--in-place" ||
+                   arg == "--check") {
+            bool& flag = arg == "--pretty"    ? opt.pretty
+                         : arg == "--compact" ? opt.compact
+                         : arg == "--check"   ? opt.check
+                                              : opt.in_place;
             if (flag) return usage(std::string(arg) + " given twice");
             flag = true;
         } else if (arg == "--inverse" || arg.substr(0, 10) == "--inverse=") {
@@ -137,6 +160,11 @@ int parse_arguments(int argc, char** argv, options& opt) {
     opt.patch_path = paths[1];
     if (opt.doc_path == "-" && opt.patch_path == "-")
         return usage("DOC and PATCH cannot both be -");
+    if (opt.pretty && opt.compact) return usage("--pretty and --compact exclude each other");
+    if (opt.check && (opt.pretty || opt.compact || opt.in_place || !opt.inverse_path.empty()))
+        return usage(
+            "--check writes nothing: it cannot be combined with --pretty, --compact, --in-place or "
+            "--inverse");
     if (opt.in_place && opt.doc_path == "-") return usage("--in-place needs a DOC file");
     if (opt.inverse_path == "-" && !opt.in_place)
         return usage("--inverse - writes to standard output, which only --in-place leaves free");
@@ -320,9 +348,10 @@ bool sync_directory(const std::string& dir) {
 // Writes the document to a temporary file in DOC's directory with DOC's owner and mode, flushes
 // it to disk, renames it over DOC and flushes the directory: readers see the old document or the
 // new one, never a partial one, and after a crash the disk holds one of them. The temporary
-// name does not derive from DOC's, so it fits whatever DOC's name length.
-int replace_document(const locked_file& doc, const std::string& doc_path,
-                     const rapidjson::Document& value, bool pretty, bool bom) {
+// name does not derive from DOC's, so it fits whatever DOC's name length. `write(fd)` writes the
+// new document and returns false with errno set on failure.
+template <class Write>
+int replace_document(const locked_file& doc, const std::string& doc_path, Write&& write) {
     const std::string target = named("DOC", doc_path);
     const std::string dir = directory_of(doc.path);
     std::string tmp = (dir == "/" ? std::string() : dir) + "/.relpatch-XXXXXX";
@@ -338,7 +367,7 @@ int replace_document(const locked_file& doc, const std::string& doc_path,
     if (!copy_ownership(fd, doc.st))
         fail("cannot give the new " + target + " its owner (uid " + std::to_string(doc.st.st_uid) +
              ", gid " + std::to_string(doc.st.st_gid) + ") and mode");
-    else if (!write_document(fd, value, pretty, bom) || ::fsync(fd) != 0)
+    else if (!write(fd) || ::fsync(fd) != 0)
         fail("cannot write the new " + target + " to " + tmp);
     if (::close(fd) != 0 && failed.empty()) fail("cannot write the new " + target + " to " + tmp);
     if (failed.empty() && std::rename(tmp.c_str(), doc.path.c_str()) != 0)
@@ -424,6 +453,17 @@ relpatch::result apply(const std::string& policy, rapidjson::Document& doc, std:
     return relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim, nullptr, inverse);
 }
 
+relpatch::result apply_to_text(const std::string& policy, std::string_view doc,
+                               std::string_view patch, std::string& out,
+                               const relpatch::limits& lim) {
+    if (policy == "rfc6902")
+        return relpatch::apply_patch_to_text<relpatch::rfc6902_policy>(doc, patch, out, lim);
+    if (policy == "ordered-release")
+        return relpatch::apply_patch_to_text<relpatch::ordered_release_policy>(doc, patch, out,
+                                                                               lim);
+    return relpatch::apply_patch_to_text<relpatch::release_policy>(doc, patch, out, lim);
+}
+
 // Writes the inverse patch (compact, one line) to `path`, or to standard output for "-".
 int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
     const int fd = path == "-"
@@ -436,32 +476,38 @@ int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    // `relpatch diff [--policy ...] FROM TO` (tools/diff_command.cpp).
-    if (argc > 1 && std::string_view(argv[1]) == "diff")
-        return run_diff_command(argc - 1, argv + 1);
-    options opt;
-    if (const int status = parse_arguments(argc, argv, opt); status >= 0) return status;
-
-    // PATCH first: reading it (perhaps from a slow pipe) must not happen while DOC is locked.
-    std::string patch_text;
-    if (!read_path(opt.patch_path, patch_text))
-        return io_error("cannot read " + named("PATCH", opt.patch_path));
-    std::string_view patch(patch_text);
-    if (starts_with_bom(patch)) patch.remove_prefix(3);  // as parse_document does for DOC
-
-    locked_file locked;
-    std::string doc_text;
-    if (opt.in_place) {
-        if (const int status = lock_document(opt.doc_path, locked); status >= 0) return status;
-        if (!read_all(locked.fd, doc_text))
-            return io_error("cannot read " + named("DOC", opt.doc_path));
-    } else if (!read_path(opt.doc_path, doc_text)) {
-        return io_error("cannot read " + named("DOC", opt.doc_path));
+// True when the JSON text `text` nests more than `limit` arrays and objects deep. The text is
+// valid JSON (apply_patch_to_text's output), so counting brackets outside strings is enough.
+bool text_nests_deeper_than(std::string_view text, std::size_t limit) {
+    std::size_t depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i)
+                if (text[i] == '\\') ++i;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
     }
+    return false;
+}
 
+// The whitespace `text` ends with ("\n", "\r\n", ...).
+std::string_view trailing_whitespace(std::string_view text) {
+    const std::size_t end = text.find_last_not_of(" \t\r\n");
+    return end == std::string_view::npos ? text : text.substr(end + 1);
+}
+
+bool is_document_error(relpatch::errc e) {
+    return e == relpatch::errc::invalid_document || e == relpatch::errc::invalid_encoding ||
+           e == relpatch::errc::document_too_deep;
+}
+
+// --pretty and --compact: parse DOC, apply the patch to the DOM, write it anew.
+int run_reformatting(const options& opt, const locked_file& locked, std::string& doc_text,
+                     std::string_view patch) {
     // Exact numbers, bounded depth, checked encoding, BOM skipped: see relpatch::parse_document.
     relpatch::limits lim;
     lim.max_document_depth = opt.pretty ? max_pretty_depth : max_document_depth;
@@ -489,11 +535,100 @@ int main(int argc, char** argv) {
     // The inverse is written once the document is: it describes a change that happened.
     if (opt.in_place) {
         if (r.changed()) {
-            const int status = replace_document(locked, opt.doc_path, doc, opt.pretty, bom);
+            const int status = replace_document(locked, opt.doc_path, [&](int fd) {
+                return write_document(fd, doc, opt.pretty, bom);
+            });
             if (status != 0) return status;
         }  // else nothing to write: DOC keeps its bytes, inode and mtime
     } else if (!write_document(STDOUT_FILENO, doc, opt.pretty, bom)) {
         return io_error("cannot write standard output");
     }
     return opt.inverse_path.empty() ? 0 : write_inverse(opt.inverse_path, inverse);
+}
+
+// The default: patch DOC's text, keeping everything the patch does not replace as written.
+int run_text(const options& opt, const locked_file& locked, std::string& doc_text,
+             std::string_view patch) {
+    relpatch::limits lim;
+    lim.max_document_depth = max_document_depth;
+
+    // The text path keeps no undo log: the inverse comes from the DOM path, run first and freed
+    // before the text path needs its memory. Both give the same decision (apply_patch_to_text's
+    // contract); should they ever differ, nothing is written.
+    rapidjson::Document inverse;
+    if (!opt.inverse_path.empty()) {
+        rapidjson::Document doc;
+        const relpatch::result parsed =
+            relpatch::parse_document(std::string_view(doc_text), doc, lim);
+        if (!parsed) return report_invalid_document(parsed, opt.doc_path, lim.max_document_depth);
+        const relpatch::result r = apply(opt.policy, doc, patch, lim, &inverse);
+        if (!r) {
+            report_refusal(r);
+            return exit_refused;
+        }
+    }
+
+    std::string out;
+    const relpatch::result r = apply_to_text(opt.policy, doc_text, patch, out, lim);
+    if (!r) {
+        // invalid_encoding and document_too_deep may be about the patch too. An invalid DOC is
+        // reported before anything about the patch, so patching DOC with an empty patch tells.
+        if (is_document_error(r.code())) {
+            std::string scratch;
+            const relpatch::result alone = apply_to_text(opt.policy, doc_text, "[]", scratch, lim);
+            if (!alone) return report_invalid_document(alone, opt.doc_path, max_document_depth);
+        }
+        report_refusal(r);
+        return exit_refused;
+    }
+    // A patch the library applied on a DOM comes back as compact text: give it back the
+    // newline (or other whitespace) DOC ended with. The text path's output already ends so.
+    const std::string_view tail = trailing_whitespace(doc_text);
+    if (!tail.empty() && trailing_whitespace(out) != tail) out.append(tail);
+    std::string().swap(doc_text);
+    // As on the reformatting path, DOC stays within max_document_depth after the patch.
+    if (r.changed() && text_nests_deeper_than(out, max_document_depth)) {
+        report_refusal(relpatch::result(relpatch::errc::document_too_deep));
+        return exit_refused;
+    }
+    if (opt.check) return 0;
+    const auto write_out = [&](int fd) { return write_all(fd, out.data(), out.size()); };
+    if (opt.in_place) {
+        if (r.changed()) {
+            const int status = replace_document(locked, opt.doc_path, write_out);
+            if (status != 0) return status;
+        }  // else nothing to write: DOC keeps its bytes, inode and mtime
+    } else if (!write_out(STDOUT_FILENO)) {
+        return io_error("cannot write standard output");
+    }
+    return opt.inverse_path.empty() ? 0 : write_inverse(opt.inverse_path, inverse);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // `relpatch diff [--policy ...] FROM TO` (tools/diff_command.cpp).
+    if (argc > 1 && std::string_view(argv[1]) == "diff")
+        return run_diff_command(argc - 1, argv + 1);
+    options opt;
+    if (const int status = parse_arguments(argc, argv, opt); status >= 0) return status;
+
+    // PATCH first: reading it (perhaps from a slow pipe) must not happen while DOC is locked.
+    std::string patch_text;
+    if (!read_path(opt.patch_path, patch_text))
+        return io_error("cannot read " + named("PATCH", opt.patch_path));
+    std::string_view patch(patch_text);
+    if (starts_with_bom(patch)) patch.remove_prefix(3);  // as parse_document does for DOC
+
+    locked_file locked;
+    std::string doc_text;
+    if (opt.in_place) {
+        if (const int status = lock_document(opt.doc_path, locked); status >= 0) return status;
+        if (!read_all(locked.fd, doc_text))
+            return io_error("cannot read " + named("DOC", opt.doc_path));
+    } else if (!read_path(opt.doc_path, doc_text)) {
+        return io_error("cannot read " + named("DOC", opt.doc_path));
+    }
+    return opt.pretty || opt.compact ? run_reformatting(opt, locked, doc_text, patch)
+                                     : run_text(opt, locked, doc_text, patch);
 }
