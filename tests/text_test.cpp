@@ -355,6 +355,84 @@ TEST(Document, SignedExponentsOutOfRange) {
               errc::invalid_json);
 }
 
+// Every number that fits a double is read, including those RapidJSON's reader refuses as
+// "Number too big" (a large exponent on zero or on a long fraction; 1.1.0 also refuses an
+// integer part of more than 308 digits whatever the exponent): parse_document, patch values and
+// the text path read numbers alike (see Document.NumbersAgreeWithTheTextPath).
+TEST(Document, NumbersRapidJsonRefusesButADoubleHolds) {
+    const std::string hundreds(400, '0');
+    const struct {
+        std::string text;
+        double value;
+    } cases[] = {
+        {"0e400", 0.0},
+        {"-0E999", -0.0},
+        {"0.0e+99999999999999999999", 0.0},
+        {"1" + hundreds + "e-100", 1e300},
+        {"0." + hundreds + "1e350", 1e-51},
+        {"1.7976931348623157e308", 1.7976931348623157e308},
+        {"-1.7976931348623157e308", -1.7976931348623157e308},
+    };
+    for (const auto& c : cases) {
+        rapidjson::Document doc;
+        const relpatch::result r = relpatch::parse_document(std::string_view(c.text), doc);
+        ASSERT_TRUE(r) << c.text << ": " << r.message();
+        ASSERT_TRUE(doc.IsDouble()) << c.text;
+        EXPECT_EQ(doc.GetDouble(), c.value) << c.text;
+        EXPECT_EQ(std::signbit(doc.GetDouble()), std::signbit(c.value)) << c.text;
+        // The same number as a patch value.
+        rapidjson::Document target = relpatch_test::parse(R"({"a":1})");
+        const std::string patch = R"([{"op":"replace","path":"/a","value":)" + c.text + "}]";
+        const relpatch::result p = relpatch::apply_patch<relpatch::rfc6902_policy>(target, patch);
+        ASSERT_TRUE(p) << c.text << ": " << p.message();
+        EXPECT_EQ(target["a"].GetDouble(), c.value) << c.text;
+    }
+    // Past the largest double: refused, with the number's offset, the document unchanged.
+    for (const std::string& big : {std::string("1.7976931348623159e308"), "1" + hundreds,
+                                   "-1" + hundreds + ".5", std::string("1e309")}) {
+        rapidjson::Document doc = relpatch_test::parse(R"({"kept":true})");
+        const std::string text = "[0, " + big + "]";
+        const relpatch::result r = relpatch::parse_document(std::string_view(text), doc);
+        EXPECT_EQ(r.code(), errc::invalid_document) << big;
+        EXPECT_EQ(r.offset(), 4u) << big;
+        EXPECT_STREQ(r.detail(), "a number is too large for a double") << big;
+        EXPECT_EQ(relpatch_test::serialize(doc), R"({"kept":true})");
+    }
+}
+
+// Strings with escapes, and member names with them, reach UTF-16 and UTF-32 documents decoded and
+// transcoded (surrogate pairs from "\u" pairs and from raw four-byte characters alike).
+TEST(Document, WideDocumentsDecodeEscapes) {
+    const std::u16string text16 =
+        u"{\"\\u00e9t\\u00e9\":[\"a\\n\\uD83D\\uDE00\\/\",\"\U0001F600\"]}";
+    using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
+    Doc16 d16;
+    relpatch::result r = relpatch::parse_document(std::u16string_view(text16), d16);
+    ASSERT_TRUE(r) << r.message();
+    ASSERT_TRUE(d16.IsObject());
+    ASSERT_EQ(d16.MemberCount(), 1u);
+    EXPECT_EQ(std::u16string(d16.MemberBegin()->name.GetString(),
+                             d16.MemberBegin()->name.GetStringLength()),
+              u"\u00e9t\u00e9");
+    const auto& a16 = d16.MemberBegin()->value;
+    ASSERT_EQ(a16.Size(), 2u);
+    EXPECT_EQ(std::u16string(a16[0].GetString(), a16[0].GetStringLength()), u"a\n\U0001F600/");
+    EXPECT_EQ(std::u16string(a16[1].GetString(), a16[1].GetStringLength()), u"\U0001F600");
+
+    using Doc32 = rapidjson::GenericDocument<rapidjson::UTF32<char32_t>>;
+    const std::u32string text32 = U"[\"\\uD83D\\uDE00x\",\"\\u0000\"]";
+    Doc32 d32;
+    r = relpatch::parse_document(std::u32string_view(text32), d32);
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(std::u32string(d32[0].GetString(), d32[0].GetStringLength()), U"\U0001F600x");
+    ASSERT_EQ(d32[1].GetStringLength(), 1u);  // an escaped NUL is a character like any other
+    EXPECT_EQ(d32[1].GetString()[0], U'\0');
+    // A syntax error in wide text is reported in the caller's code units.
+    r = relpatch::parse_document(std::u16string_view(u"[\"\U0001F600\",]"), d16);
+    EXPECT_EQ(r.code(), errc::invalid_document);
+    EXPECT_EQ(r.offset(), 6u);  // '[', '"', two units, '"', ','
+}
+
 // The last code points of each encoding, and a surrogate pair (or escaped pair) that ends the
 // text, are valid.
 TEST(PatchText, HighestCodePointsAndPairsAtTheEnd) {

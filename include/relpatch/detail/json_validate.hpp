@@ -8,9 +8,11 @@
 //   an optional UTF-8 byte order mark before it (documents only);
 // - valid UTF-8 in strings (no overlong forms, surrogates, truncated sequences; anything else
 //   outside strings is a syntax error);
-// - what RapidJSON and parse_document refuse beyond the grammar: "\uD800" without its low
-//   surrogate, "\uDC00" without its high one, a number too large for a double (1e400), nesting
-//   deeper than a maximum.
+// - what parse_document refuses beyond the grammar: "\uD800" without its low surrogate,
+//   "\uDC00" without its high one, a number too large for a double (1e400, by number.hpp's
+//   exact conversion), nesting deeper than a maximum.
+// parse_document is this scanner with a sink that builds the DOM (parse.hpp), so the two agree by
+// construction.
 //
 // While it validates, it finds the values a set of JSON Pointers names (a target_set: a trie of
 // their tokens) and records where each begins and ends, its kind, and an array's size, so that a
@@ -29,7 +31,7 @@
 #include <relpatch/pointer.hpp>
 #include <relpatch/detail/config.hpp>
 #include <relpatch/detail/members.hpp>
-#include <relpatch/detail/parse.hpp>
+#include <relpatch/detail/number.hpp>
 #include <relpatch/detail/small_vector.hpp>
 #include <relpatch/detail/text_scan.hpp>
 
@@ -216,38 +218,28 @@ inline std::size_t decode_json_string(const char* s, std::size_t n, char* out) n
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             i += 6;
         }
-        if (cp < 0x80) {
-            out[o++] = static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out[o++] = static_cast<char>(0xC0 | (cp >> 6));
-            out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out[o++] = static_cast<char>(0xE0 | (cp >> 12));
-            out[o++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out[o++] = static_cast<char>(0xF0 | (cp >> 18));
-            out[o++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out[o++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out[o++] = static_cast<char>(0x80 | (cp & 0x3F));
-        }
+        o += encode_utf8(cp, out + o);
     }
     return o;
 }
 
-// Whether the JSON number `s` fits a double, by parse_document's own conversion.
-inline bool number_fits(const char* s, std::size_t n) noexcept {
-    struct probe {
-        bool Int64(std::int64_t) noexcept { return true; }
-        bool Uint64(std::uint64_t) noexcept { return true; }
-        bool Double(double) noexcept { return true; }
-    } p;
-    return exact_number(s, n, p);
-}
-
 enum class scan_status { valid, invalid, out_of_memory };
 
-template <bool Simd = simd_default>
+// What json_scanner tells a sink while it validates, in document order (see parse.hpp's
+// document_builder, which builds a DOM from it):
+//   bool open(bool is_array);    an array or object begins
+//   bool close(bool is_array);   it ends
+//   bool key(const char* name, std::size_t n, bool escaped);   a member name, without quotes
+//   bool scalar(json_kind kind, const char* first, const char* last, bool escaped);
+//                                a string (with its quotes), number or literal: [first, last)
+// `escaped` says that the string holds escapes. Each is called only for text valid so far, and
+// a false return stops the scan with scan_status::out_of_memory. no_sink, the default, is
+// never called: a scan with it only validates and finds targets.
+struct no_sink {
+    static constexpr bool active = false;
+};
+
+template <bool Simd = simd_default, class Sink = no_sink>
 class json_scanner {
 public:
     // `targets` (sealed; may be null) receives what the scan finds; `states` (may be null)
@@ -256,6 +248,9 @@ public:
     explicit json_scanner(target_set* targets = nullptr, element_states* states = nullptr,
                           std::string_view collect_name = std::string_view()) noexcept
         : targets_(targets), states_(states), collect_name_(collect_name) {}
+    // A scanner that tells `sink` what it reads (and finds no targets).
+    explicit json_scanner(Sink& sink) noexcept
+        : targets_(nullptr), states_(nullptr), sink_(&sink) {}
     json_scanner(const json_scanner&) = delete;
     json_scanner& operator=(const json_scanner&) = delete;
 
@@ -581,6 +576,7 @@ private:
     target_set* targets_;
     element_states* states_;
     std::string_view collect_name_;
+    Sink* sink_ = nullptr;
     std::size_t error_offset_ = 0;
     const char* error_reason_ = nullptr;
 
@@ -595,9 +591,9 @@ private:
     std::uint64_t kinds_[hard_max_depth / 64 + 1];  // bit d: the container at depth d is an array
 };
 
-template <bool Simd>
-inline scan_status json_scanner<Simd>::scan(const char* text, std::size_t size,
-                                            std::size_t max_depth, bool allow_bom) noexcept {
+template <bool Simd, class Sink>
+inline scan_status json_scanner<Simd, Sink>::scan(const char* text, std::size_t size,
+                                                  std::size_t max_depth, bool allow_bom) noexcept {
     text_ = text;
     size_ = size;
     end_ = text + size;
@@ -628,6 +624,8 @@ value:
             ++depth_;
             const bool is_array = c == '[';
             set_kind(depth_, is_array);
+            if constexpr (Sink::active)
+                if (!sink_->open(is_array)) return scan_status::out_of_memory;
             if (pending_ && !open_tracked(begin, is_array)) return scan_status::out_of_memory;
             p = skip_ws(p + 1);
             if (p == end_) return fail(p, "unterminated array or object"), scan_status::invalid;
@@ -641,13 +639,12 @@ value:
             goto value;
         }
         json_kind kind;
+        bool escaped = false;
         switch (c) {
-        case '"': {
-            bool escaped = false;
+        case '"':
             p = string(p + 1, escaped);
             kind = json_kind::string;
             break;
-        }
         case 't':
             p = literal(p, "true", 4);
             kind = json_kind::true_value;
@@ -667,6 +664,8 @@ value:
             break;
         }
         if (p == nullptr) return scan_status::invalid;
+        if constexpr (Sink::active)
+            if (!sink_->scalar(kind, text_ + begin, p, escaped)) return scan_status::out_of_memory;
         if (pending_) record_scalar(begin, p, kind);
     }
 after_value:
@@ -696,6 +695,8 @@ after_value:
     return fail(p, "expected ',' or '}'"), scan_status::invalid;
 close:
     ++p;
+    if constexpr (Sink::active)
+        if (!sink_->close(is_array_at(depth_))) return scan_status::out_of_memory;
     if (tracked_depth_ == depth_) close_tracked(p);
     --depth_;
     goto after_value;
@@ -707,6 +708,9 @@ key:
         bool escaped = false;
         p = string(name, escaped);
         if (p == nullptr) return scan_status::invalid;
+        if constexpr (Sink::active)
+            if (!sink_->key(name, static_cast<std::size_t>(p - 1 - name), escaped))
+                return scan_status::out_of_memory;
         if (tracked_depth_ == depth_ &&
             !match_member(frames_.back(), name, static_cast<std::size_t>(p - 1 - name), escaped))
             return scan_status::out_of_memory;

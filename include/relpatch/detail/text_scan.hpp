@@ -1,8 +1,8 @@
 #ifndef RELPATCH_DETAIL_TEXT_SCAN_HPP
 #define RELPATCH_DETAIL_TEXT_SCAN_HPP
 
-// JSON text (a patch or a document) before RapidJSON sees it: encoding validation, nesting
-// depth, and a stream that stops at the end of the text instead of at the first NUL.
+// JSON text (a patch or a document) before it is parsed: encoding validation, nesting depth,
+// the escapes RapidJSON's writer and encodings cannot take.
 
 #include <relpatch/error.hpp>
 
@@ -124,16 +124,41 @@ inline long read_u_escape(const Ch* text, std::size_t size, std::size_t i) noexc
     return v;
 }
 
-// One pass over JSON text, before parsing. It refuses:
-// - text that is not valid in the document's encoding (RapidJSON 1.1.0's own validation reads
-//   past the buffer on a truncated UTF-8 sequence, so it is never used), and for an ASCII
-//   document a "\u" escape above 0x7F, which RapidJSON would assert on;
-// - a raw NUL (not JSON anywhere; RapidJSON would take it for the end of the text);
-// - a "\uDCxx" escape without a high surrogate before it (RapidJSON 1.1.0 writes it as invalid
-//   UTF-8, or asserts when the target is UTF-16);
-// - arrays and objects nested deeper than max_depth (before RapidJSON builds them).
-// Anything else that is not JSON is left to the parser to report. `offset`, when not null,
-// receives the position of the refused code unit. One pass, no recursion: O(size).
+// Writes code point `cp` (at most 0x10FFFF) as UTF-8 at `out`, which has room for 4 bytes.
+// Returns the number of bytes written.
+inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
+    if (cp < 0x80) {
+        out[0] = static_cast<char>(cp);
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = static_cast<char>(0xC0 | (cp >> 6));
+        out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = static_cast<char>(0xE0 | (cp >> 12));
+        out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = static_cast<char>(0xF0 | (cp >> 18));
+    out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+// One pass over JSON text, before parsing. It finds the errors that take precedence over syntax
+// errors, each with an errc of its own:
+// - text that is not valid in the document's encoding (invalid_encoding), and for an ASCII
+//   document a "\u" escape above 0x7F, which RapidJSON's ASCII encoding would assert on;
+// - a raw NUL (not JSON anywhere; invalid_json);
+// - a "\uDCxx" escape without a high surrogate before it (invalid_encoding: it has no UTF-8 or
+//   UTF-16 form);
+// - arrays and objects nested deeper than max_depth (nesting_too_deep), before anything is built.
+// Anything else that is not JSON is left to the parser (json_scanner) to report. `offset`, when
+// not null, receives the position of the refused code unit. One pass, no recursion: O(size).
 template <text_encoding E, class Ch>
 inline errc scan_json_text(const Ch* text, std::size_t size, std::size_t max_depth,
                            std::size_t* offset = nullptr) noexcept {
@@ -166,7 +191,7 @@ inline errc scan_json_text(const Ch* text, std::size_t size, std::size_t max_dep
                         i += 12;
                         continue;
                     }
-                    // An unpaired high surrogate: RapidJSON reports it as a parse error.
+                    // An unpaired high surrogate: the parser reports it as a syntax error.
                 }
                 if (v < 0 && i + 1 < size && static_cast<U>(text[i + 1]) < 0x80) {
                     i += 2;  // a one-character escape such as \" or \\ (or an invalid one)
@@ -185,32 +210,6 @@ inline errc scan_json_text(const Ch* text, std::size_t size, std::size_t max_dep
     return errc::success;
 }
 
-// A RapidJSON input stream over [begin, end): Peek() gives '\0' only at the end, and the
-// NUL check above guarantees the text has no other.
-template <class CharType>
-class bounded_stream {
-public:
-    typedef CharType Ch;
-
-    bounded_stream(const Ch* begin, std::size_t size) noexcept
-        : begin_(begin), cur_(begin), end_(begin + size) {}
-
-    Ch Peek() const noexcept { return cur_ != end_ ? *cur_ : Ch('\0'); }
-    Ch Take() noexcept { return cur_ != end_ ? *cur_++ : Ch('\0'); }
-    std::size_t Tell() const noexcept { return static_cast<std::size_t>(cur_ - begin_); }
-
-    // Only in-situ parsing writes to the input stream; relpatch never asks for it.
-    Ch* PutBegin() noexcept { return nullptr; }
-    void Put(Ch) noexcept {}
-    void Flush() noexcept {}
-    std::size_t PutEnd(Ch*) noexcept { return 0; }
-
-private:
-    const Ch* begin_;
-    const Ch* cur_;
-    const Ch* end_;
-};
-
 // Converts document text to UTF-8 for error reports, replacing what cannot be decoded by U+FFFD
 // and stopping before `capacity` bytes. Returns the bytes written; sets `truncated`.
 template <text_encoding E, class Ch>
@@ -227,26 +226,7 @@ inline std::size_t to_utf8(const Ch* text, std::size_t size, char* out, std::siz
             i = before + 1;
         }
         char buf[4];
-        std::size_t len;
-        if (cp < 0x80) {
-            buf[0] = static_cast<char>(cp);
-            len = 1;
-        } else if (cp < 0x800) {
-            buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-            buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-            len = 2;
-        } else if (cp < 0x10000) {
-            buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-            buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-            len = 3;
-        } else {
-            buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-            buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-            len = 4;
-        }
+        const std::size_t len = encode_utf8(cp, buf);
         if (capacity - n < len) {
             truncated = true;
             break;
