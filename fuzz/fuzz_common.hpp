@@ -189,6 +189,29 @@ bool has_duplicate_names(const D& root) {
     return found;
 }
 
+// Whether `a` and `b` are equal as RFC 6902's "test" compares them, asked through the public API:
+// a "test" of `a`'s root against `b`, whose value is lent to the patch (moved in and back, so
+// nothing is copied) and comes back unchanged.
+inline bool rfc_equal(rapidjson::Document& a, rapidjson::Document& b) {
+    auto& alloc = a.GetAllocator();
+    rapidjson::Value ops(rapidjson::kArrayType);
+    rapidjson::Value op(rapidjson::kObjectType);
+    op.AddMember("op", "test", alloc);
+    op.AddMember("path", "", alloc);
+    op.AddMember("value", static_cast<rapidjson::Value&>(b), alloc);  // b is now null
+    ops.PushBack(op, alloc);
+    relpatch::limits lim;
+    lim.max_depth = relpatch::hard_max_depth;
+    lim.max_document_depth = relpatch::hard_max_depth;
+    lim.max_patch_bytes = std::size_t{1} << 30;
+    lim.max_work = static_cast<std::size_t>(-1);
+    const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        static_cast<rapidjson::Value&>(a), ops, alloc, lim);
+    static_cast<rapidjson::Value&>(b) = ops[0].MemberBegin()[2].value;  // moved back
+    FUZZ_CHECK(r.code() == relpatch::errc::success || r.code() == relpatch::errc::test_failed);
+    return r.code() == relpatch::errc::success;
+}
+
 // The first member named `name` of object `v`, or nullptr.
 template <class D>
 auto* find_member(D& v, const char* name) {
