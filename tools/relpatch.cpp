@@ -576,7 +576,8 @@ int run_text(const options& opt, const locked_file& locked, std::string& doc_tex
         if (is_document_error(r.code())) {
             std::string scratch;
             const relpatch::result alone = apply_to_text(opt.policy, doc_text, "[]", scratch, lim);
-            if (!alone) return report_invalid_document(alone, opt.doc_path, max_document_depth);
+            if (!alone && is_document_error(alone.code()))
+                return report_invalid_document(alone, opt.doc_path, max_document_depth);
         }
         report_refusal(r);
         return exit_refused;
