@@ -312,8 +312,15 @@ private:
         return false;
     }
 
+    // Most tokens follow no whitespace, or one space (after ':' or ','): those two cases are
+    // decided here, inline; runs (line breaks and indentation) go to skip_ws_run.
     const char* skip_ws(const char* p) const noexcept {
         if (p == end_ || static_cast<unsigned char>(*p) > ' ') return p;
+        if (*p == ' ' && end_ - p > 1 && static_cast<unsigned char>(p[1]) > ' ') return p + 1;
+        return skip_ws_run(p);
+    }
+
+    const char* skip_ws_run(const char* p) const noexcept {
 #if RELPATCH_DETAIL_SSE2
         if constexpr (Simd) {
             const __m128i space = _mm_set1_epi8(' ');
