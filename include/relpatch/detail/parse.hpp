@@ -156,20 +156,16 @@ inline parse_error parse_wide_json_text(std::basic_string_view<typename Document
     using Encoding = typename Document::EncodingType;
     constexpr text_encoding enc = encoding_of<Encoding>::value;
     small_vector<char, 256> utf8;
-    std::size_t bytes = 0;
-    char unit[4];
+    // At least a byte per code unit (exactly that for ASCII text); more grows as a vector does.
+    if (!utf8.reserve(text.size())) return {errc::out_of_memory, 0, nullptr};
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t cp = 0;
         if (!next_code_point<enc>(text.data(), text.size(), i, cp))
             return {errc::invalid_encoding, i, nullptr};
-        bytes += encode_utf8(cp, unit);
-    }
-    if (!utf8.reserve(bytes)) return {errc::out_of_memory, 0, nullptr};
-    for (std::size_t i = 0; i < text.size();) {
-        std::uint32_t cp = 0;
-        (void)next_code_point<enc>(text.data(), text.size(), i, cp);
+        char unit[4];
         const std::size_t n = encode_utf8(cp, unit);
-        for (std::size_t k = 0; k < n; ++k) utf8.emplace_back(unit[k]);
+        for (std::size_t k = 0; k < n; ++k)
+            if (!utf8.push_back(unit[k])) return {errc::out_of_memory, 0, nullptr};
     }
     parse_error err = build_document(utf8.data(), utf8.size(), doc, max_depth, syntax_error);
     if (err.code != errc::success && err.code != errc::out_of_memory) {
