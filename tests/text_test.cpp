@@ -400,6 +400,22 @@ TEST(Document, NumbersRapidJsonRefusesButADoubleHolds) {
     }
 }
 
+// Over- or underflow is decided by the exponent and the position of the first significant digit,
+// which a document of more than 100 MB can push past 1e8: the exponent must not saturate there.
+TEST(Document, OverflowDecidedPastAHundredMillionDigits) {
+    using relpatch::detail::number_overflows;
+    const std::size_t many = 100000005;
+    std::string s = "0." + std::string(many, '0') + "1e1000000000";  // 1e899999994
+    EXPECT_TRUE(number_overflows(s.data(), s.size()));
+    s = "1" + std::string(many, '0') + "e-1000000000";  // 1e-899999995
+    EXPECT_FALSE(number_overflows(s.data(), s.size()));
+    // Exponents below the old saturation point were right before, and stay so.
+    s = "0." + std::string(many, '0') + "1e100000010";  // 1e4: its first digit's exponent is >= 0
+    EXPECT_TRUE(number_overflows(s.data(), s.size()));
+    s = "-1" + std::string(many, '0') + "e-100000010";  // -1e-5
+    EXPECT_FALSE(number_overflows(s.data(), s.size()));
+}
+
 // Strings with escapes, and member names with them, reach UTF-16 and UTF-32 documents decoded and
 // transcoded (surrogate pairs from "\u" pairs and from raw four-byte characters alike).
 TEST(Document, WideDocumentsDecodeEscapes) {

@@ -247,7 +247,9 @@ public:
     // being named `collect_name`.
     explicit json_scanner(target_set* targets = nullptr, element_states* states = nullptr,
                           std::string_view collect_name = std::string_view()) noexcept
-        : targets_(targets), states_(states), collect_name_(collect_name) {}
+        : targets_(targets), states_(states), collect_name_(collect_name) {
+        static_assert(!Sink::active, "a scanner with a sink is made with json_scanner(Sink&)");
+    }
     // A scanner that tells `sink` what it reads (and finds no targets).
     explicit json_scanner(Sink& sink) noexcept
         : targets_(nullptr), states_(nullptr), sink_(&sink) {}

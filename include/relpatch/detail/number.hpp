@@ -43,8 +43,11 @@ inline bool number_overflows(const char* s, std::size_t n) noexcept {
         ++i;
         bool negative = false;
         if (i < n && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+        // Saturates far above any position a digit can have in text that fits in memory (the
+        // magnitude is bounded by the text's length), and below where the sum could overflow.
+        constexpr long long saturated = 100000000000000000LL;  // 1e17
         for (; i < n; ++i)
-            if (exponent < 100000000) exponent = exponent * 10 + (s[i] - '0');
+            if (exponent < saturated) exponent = exponent * 10 + (s[i] - '0');
         if (negative) exponent = -exponent;
     }
     return magnitude + exponent >= 0;
