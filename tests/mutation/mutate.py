@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mutation testing for relpatch's core headers, one mutant at a time.
+"""Mutation testing for every relpatch header, one mutant at a time.
 
 Generates mutants from four operator classes over include/relpatch (relational operator
 boundary/negation, negated if-condition, deleted early return, integer constant off by one),
@@ -35,13 +35,17 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
-CORE_HEADERS = [
-    "error.hpp", "result.hpp", "limits.hpp", "pointer.hpp", "operation.hpp", "policy.hpp",
-    "patch.hpp", "prepared.hpp", "document.hpp",
-    "detail/apply.hpp", "detail/decode.hpp", "detail/engine.hpp", "detail/value.hpp",
-    "detail/parse.hpp", "detail/text_scan.hpp", "detail/fast_patch.hpp", "detail/members.hpp",
-    "detail/small_vector.hpp", "detail/config.hpp",
-]
+def all_headers(include_dir):
+    """Every header under include/relpatch (relative paths, sorted: top level first, then
+    detail/), so that a header added later is mutated without editing this script. Headers
+    with nothing but preprocessor lines (relpatch.hpp, version.hpp) yield no mutants."""
+    root = os.path.join(include_dir, "relpatch")
+    found = []
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".hpp"):
+                found.append(os.path.relpath(os.path.join(dirpath, f), root))
+    return sorted(found, key=lambda h: (h.count(os.sep), h))
 
 # Test sources that need a translation unit of their own (two TUs by design, or link flags
 # of their own); everything else in relpatch_tests is built as one unity translation unit.
@@ -595,8 +599,8 @@ def main():
     ap.add_argument("--sample", type=int, default=150, help="mutants to run (0: all)")
     ap.add_argument("--seed", default="6902")
     ap.add_argument("--min-per-header", type=int, default=3)
-    ap.add_argument("--headers", nargs="*", default=CORE_HEADERS,
-                    help="headers under include/relpatch to mutate")
+    ap.add_argument("--headers", nargs="*",
+                    help="headers under include/relpatch to mutate (default: every one)")
     ap.add_argument("--ids", nargs="*", help="run only these mutant ids (from --list)")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
     ap.add_argument("--jobs", type=int, default=2)
@@ -621,6 +625,8 @@ def main():
     src_root = os.path.join(workdir, "src")
     snapshot(source, args.rev, src_root)
 
+    if not args.headers:
+        args.headers = all_headers(os.path.join(src_root, "include"))
     all_mutants = []
     for h in args.headers:
         path = os.path.join(src_root, "include", "relpatch", h)
