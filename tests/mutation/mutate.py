@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -503,6 +504,13 @@ class Builder:
             f.write(SWITCH_HEADER)
         self.flags = (["-std=c++17", args.opt, "-DNDEBUG", "-w", "-include", self.switch_header]
                       + self.defines)
+        # As tests/CMakeLists.txt does when nlohmann_json is installed: diff_test.cpp then also
+        # compares patch sizes with nlohmann::json::diff's.
+        probe = subprocess.run([args.cxx, "-std=c++17", "-fsyntax-only", "-x", "c++", "-"],
+                               input=b"#include <nlohmann/json.hpp>\n", stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+        if probe.returncode == 0:
+            self.flags.append("-DRELPATCH_TEST_HAVE_NLOHMANN")
         self.nice = ["nice", "-n", str(args.nice)] if args.nice else []
         # What no mutant changes is compiled once: the allocation counter (no relpatch in it).
         if self.has_alloc:
@@ -539,6 +547,16 @@ class Builder:
         return rc == 0, log
 
 
+# Address space of a test binary, so that a mutant that allocates without bound fails there
+# (bad_alloc: killed) instead of pushing the shared machine into swap or the OOM killer. The
+# unmutated suite peaks near 60 MB.
+MEMORY_LIMIT = [4096 << 20]
+
+
+def limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT[0], MEMORY_LIMIT[0]))
+
+
 def run_test(exe, timeout, cwd, mutant=None):
     """Runs a gtest binary, stopping at the first failure, with mutant number `mutant` switched
     on (a schemata build) or none. Returns (status, detail)."""
@@ -547,6 +565,7 @@ def run_test(exe, timeout, cwd, mutant=None):
     if mutant is not None:
         env["RELPATCH_MUTANT"] = str(mutant)
     p = subprocess.Popen([exe, "--gtest_fail_fast", "--gtest_brief=1"], cwd=cwd, env=env,
+                         preexec_fn=limit_memory if MEMORY_LIMIT[0] else None,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         out, _ = p.communicate(timeout=timeout)
@@ -608,6 +627,8 @@ def main():
                     help="schemata: compile many mutants into one build, each switched on by "
                          "RELPATCH_MUTANT at run time; separate: one build per mutant")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per test binary")
+    ap.add_argument("--memory-limit", type=int, default=4096,
+                    help="MiB of address space per test binary (0: none)")
     ap.add_argument("--build-timeout", type=int, default=600)
     ap.add_argument("--cxx", default=os.environ.get("CXX", "g++"))
     ap.add_argument("--opt", default="-O1")
@@ -617,6 +638,7 @@ def main():
     args = ap.parse_args()
 
     started = time.time()
+    MEMORY_LIMIT[0] = args.memory_limit << 20
     workdir = os.path.abspath(args.workdir)
     source = os.path.abspath(args.source)
     if workdir == source or workdir.startswith(source + os.sep):
