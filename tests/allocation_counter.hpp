@@ -15,5 +15,9 @@
 // Calls to malloc, calloc, realloc and operator new while relpatch_test_counting is true.
 extern std::size_t relpatch_test_allocations;
 extern bool relpatch_test_counting;
+// While true, malloc, calloc and realloc return null and operator new throws bad_alloc.
+extern bool relpatch_test_heap_fails;
+// When k >= 0, the k-th call to realloc from now (counting from 0) returns null, once.
+extern long relpatch_test_failing_realloc;
 
 #endif  // RELPATCH_TESTS_ALLOCATION_COUNTER_HPP

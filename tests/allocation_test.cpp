@@ -18,6 +18,8 @@
 // would inline them into gtest's code and warn about new paired with free.
 extern std::size_t relpatch_test_allocations;
 extern bool relpatch_test_counting;
+extern bool relpatch_test_heap_fails;
+extern long relpatch_test_failing_realloc;
 
 namespace {
 
@@ -81,6 +83,101 @@ TEST(Allocations, ReleaseHotPathAllocatesNothing) {
         EXPECT_TRUE(r4);
         EXPECT_TRUE(r5) << r5.message();
         EXPECT_EQ(r6.code(), relpatch::errc::path_not_allowed);
+    }
+}
+
+// Up to 16 operations (policy.hpp: "past 16 operations it allocates") a release patch needs no
+// heap, under either release policy.
+TEST(Allocations, SixteenOperationsAllocateNothing) {
+    rapidjson::Document doc = relpatch_test::parse(release_document(20));
+    std::string patch = "[";
+    for (int i = 0; i < 16; ++i)
+        patch += (i ? "," : "") + std::string(R"({"op":"replace","path":"/phases/)") +
+                 std::to_string(i) + R"(/complete","value":true})";
+    patch += "]";
+    relpatch::result r1, r2;
+    EXPECT_EQ(count_allocations([&] {
+                  r1 = relpatch::apply_patch<relpatch::ordered_release_policy>(doc, patch);
+                  r2 = relpatch::apply_patch(doc, patch);
+              }),
+              0u);
+    EXPECT_TRUE(r1) << r1.message();
+    EXPECT_TRUE(r2) << r2.message();
+    EXPECT_TRUE(doc["phases"][15]["complete"].GetBool());
+    EXPECT_FALSE(doc["phases"][16]["complete"].GetBool());
+}
+
+// With the heap failing, a prepared release patch of 16 operations still applies; one of 17
+// needs the heap ("past 16 operations it allocates") and is refused with out_of_memory, the
+// document unchanged. Under both release policies.
+template <class Policy>
+void heap_failure_past_sixteen_operations() {
+    for (const int ops : {16, 17}) {
+        SCOPED_TRACE(std::to_string(ops) + " operations");
+        std::string text = "[";
+        for (int i = 0; i < ops; ++i)
+            text += (i ? "," : "") + std::string(R"({"op":"replace","path":"/phases/)") +
+                    std::to_string(i) + R"(/complete","value":true})";
+        text += "]";
+        relpatch::basic_prepared_patch<Policy> p;
+        ASSERT_TRUE(relpatch::basic_prepared_patch<Policy>::prepare(text, p));
+        rapidjson::Document doc = relpatch_test::parse(release_document(20));
+        const std::string before = relpatch_test::serialize(doc);
+        relpatch_test_heap_fails = true;
+        const relpatch::result r = p.apply(doc);
+        relpatch_test_heap_fails = false;
+        if (ops == 16) {
+            EXPECT_TRUE(r) << r.message();
+            EXPECT_TRUE(doc["phases"][15]["complete"].GetBool());
+        } else {
+            EXPECT_EQ(r.code(), relpatch::errc::out_of_memory);
+            EXPECT_EQ(relpatch_test::serialize(doc), before);
+        }
+    }
+}
+
+TEST(Allocations, HeapFailurePastSixteenOperationsIsOutOfMemory) {
+    heap_failure_past_sixteen_operations<relpatch::release_policy>();
+    heap_failure_past_sixteen_operations<relpatch::ordered_release_policy>();
+}
+
+// diff grows its own arrays (node tables, operations, alignments, the members a move may come
+// from) with realloc while it walks the documents: whichever of those growths fails, diff
+// reports out_of_memory and leaves the patch alone; it never goes on with part of what it
+// needed. (Writing the patch afterwards takes RapidJSON's allocators, whose exhaustion
+// terminates: those growths are not failed here.)
+TEST(Allocations, DiffReportsEveryFailedGrowth) {
+    const std::string keep = R"("keep":"a long string that stays where it is")";
+    const std::string x = R"("x":{"big":[1,2,3,4,5,6,7,8]})";
+    const std::string from = R"({"a":{)" + x + "," + keep + R"(},"b":{)" + keep +
+                             R"(},"l":[1,2,3,4,5,6,7,8,9,10,11,12],"m":{"p":1,"q":[true]}})";
+    const std::string to = R"({"a":{)" + keep + R"(},"b":{)" + keep + "," + x +
+                           R"(},"l":[1,2,99,3,4,5,6,8,9,10,11,12,13],"m":{"p":2,"r":[true]}})";
+    const rapidjson::Document a = relpatch_test::parse(from);
+    const rapidjson::Document b = relpatch_test::parse(to);
+    rapidjson::Document expected;
+    ASSERT_TRUE(relpatch::diff(a, b, expected));
+    ASSERT_NE(relpatch_test::serialize(expected).find(R"("op":"move","from":"/a/x")"),
+              std::string::npos);
+    // The walk's growths: the operations are counted (and refused) before the patch is
+    // written.
+    relpatch::limits no_operations;
+    no_operations.max_operations = 0;
+    rapidjson::Document none;
+    relpatch_test_failing_realloc = 1L << 30;
+    const relpatch::result counted = relpatch::diff(a, b, none, {}, no_operations);
+    const long growths = (1L << 30) - relpatch_test_failing_realloc;
+    relpatch_test_failing_realloc = -1;
+    ASSERT_EQ(counted.code(), relpatch::errc::too_many_operations);
+    ASSERT_GT(growths, 10);
+    for (long k = 0; k < growths; ++k) {
+        SCOPED_TRACE("failing growth " + std::to_string(k));
+        rapidjson::Document patch;
+        relpatch_test_failing_realloc = k;
+        const relpatch::result r = relpatch::diff(a, b, patch);
+        relpatch_test_failing_realloc = -1;
+        EXPECT_EQ(r.code(), relpatch::errc::out_of_memory);
+        EXPECT_TRUE(patch.IsNull());
     }
 }
 

@@ -137,6 +137,47 @@ TEST(Diff, RenamedMemberIsAMove) {
         R"([{"op":"move","from":"/old","path":"/new"}])");
 }
 
+// A member that leaves one object for another (or for an array) is one move, in either order
+// of the two objects: the remove and the add the walk finds are fused.
+TEST(Diff, MembersMoveBetweenContainers) {
+    const std::string keep = R"("keep":"a long string that stays where it is")";
+    const std::string x = R"("x":{"big":[1,2,3,4,5,6,7,8]})";
+    const std::string in_a = "{\"a\":{" + x + "," + keep + "},\"b\":{" + keep + "}}";
+    const std::string in_b = "{\"a\":{" + keep + "},\"b\":{" + keep + "," + x + "}}";
+    EXPECT_EQ(compact(in_a, in_b), R"([{"op":"move","from":"/a/x","path":"/b/x"}])");
+    EXPECT_EQ(compact(in_b, in_a), R"([{"op":"move","from":"/b/x","path":"/a/x"}])");
+    const std::string s = "\"" + std::string(40, 's') + "\"";
+    EXPECT_EQ(compact("{\"a\":{" + x + "," + keep + "},\"l\":[" + s + "]}",
+                      "{\"a\":{" + keep + "},\"l\":[{\"big\":[1,2,3,4,5,6,7,8]}," + s + "]}"),
+              R"([{"op":"move","from":"/a/x","path":"/l/0"}])");
+}
+
+// compact replaces a container whole when that takes fewer bytes than the operations inside it:
+// the choice depends on sizes only, so an unchanged integer counts by its digits exactly as a
+// string counts by its characters. Shifting bytes between the two never changes the choice.
+TEST(Diff, WholeOrInsideCountsIntegerDigitsAsBytes) {
+    const auto choice = [](const std::string& number, std::size_t pad) {
+        const std::string rest = R"(,"c":)" + number + R"(,"d":")" + std::string(pad, 'x') + "\"}}";
+        const std::string patch =
+            compact(R"({"a":{"p":1,"q":1)" + rest, R"({"a":{"p":2,"q":2)" + rest);
+        return patch.find(R"("path":"/a",)") != std::string::npos ? "whole" : "inside";
+    };
+    bool flipped = false;
+    for (std::size_t pad = 3; pad < 40; ++pad) {
+        SCOPED_TRACE("padding " + std::to_string(pad));
+        const std::string reference = choice("1", pad);
+        flipped = flipped || reference != choice("1", pad - 1);
+        EXPECT_EQ(choice("9", pad), reference);
+        EXPECT_EQ(choice("10", pad - 1), reference);
+        EXPECT_EQ(choice("99", pad - 1), reference);
+        EXPECT_EQ(choice("100", pad - 2), reference);
+        EXPECT_EQ(choice("-1", pad - 1), reference);
+        EXPECT_EQ(choice("-10", pad - 2), reference);
+        EXPECT_EQ(choice("-100", pad - 3), reference);
+    }
+    EXPECT_TRUE(flipped);  // the range covers the point where the choice changes
+}
+
 TEST(Diff, InnerOperationsUnlessTheContainerIsSmaller) {
     // A long document with one changed value: one replace deep inside.
     std::string from = R"({"items":[)";
@@ -483,6 +524,27 @@ TEST(DiffLimits, RefusesWhatApplyPatchWouldRefuse) {
     EXPECT_EQ(r.code(), errc::patch_too_large);
 }
 
+// A move's "from" is a pointer like its "path": past max_pointer_length the diff is refused
+// there, naming the "from".
+TEST(DiffLimits, LongFromPointerOfAMove) {
+    const std::string old_name(60, 'o');
+    const std::string value = R"({"big":")" + std::string(200, 'b') + "\"}";
+    const rapidjson::Document a = parse(R"({")" + old_name + R"(":)" + value + "}");
+    const rapidjson::Document b = parse(R"({"n":)" + value + "}");
+    rapidjson::Document patch;
+    ASSERT_TRUE(relpatch::diff(a, b, patch));
+    ASSERT_EQ(serialize(patch), R"([{"op":"move","from":"/)" + old_name + R"(","path":"/n"}])");
+    relpatch::limits lim;
+    lim.max_pointer_length = 40;
+    rapidjson::Document untouched;
+    const relpatch::result r = relpatch::diff(a, b, untouched, {}, lim);
+    EXPECT_EQ(r.code(), errc::pointer_too_long);
+    EXPECT_EQ(r.op_index(), 0u);
+    EXPECT_TRUE(r.path_is_from());
+    EXPECT_EQ(r.path(), "/" + old_name);
+    EXPECT_TRUE(untouched.IsNull());
+}
+
 TEST(DiffLimits, WorkIsBounded) {
     std::string from = "[";
     std::string to = "[";
@@ -575,6 +637,48 @@ TEST(Diff, Utf16Documents) {
     const auto refused = relpatch::diff<relpatch::release_policy>(a, b, p, patch.GetAllocator());
     EXPECT_EQ(refused.code(), errc::path_not_allowed);  // in place: a replace of /né~1e/1
     EXPECT_EQ(refused.path(), "/n\xc3\xa9~1e/1");
+}
+
+// The alignment compares elements by hash: strings that differ in a single bit, at any
+// position of strings of up to 12 UTF-16 code units (24 bytes: both 8-byte blocks and the
+// tail), are still told apart, so removing the first of two such strings is one remove.
+TEST(Diff, StringsOneBitApartAreToldApart) {
+    using Doc16 = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
+    for (const char16_t base : {u'A', u'\u00e8'}) {
+        for (std::size_t length = 1; length <= 12; ++length) {
+            for (std::size_t at = 0; at < length; ++at) {
+                for (const int bit : {0, 7, 8, 15}) {
+                    SCOPED_TRACE("length " + std::to_string(length) + ", unit " +
+                                 std::to_string(at) + ", bit " + std::to_string(bit));
+                    const std::u16string s(length, base);
+                    std::u16string t = s;
+                    t[at] = static_cast<char16_t>(t[at] ^ (1u << bit));
+                    Doc16 a;
+                    a.SetArray();
+                    a.PushBack(
+                        Doc16::ValueType(t.data(), static_cast<rapidjson::SizeType>(t.size()),
+                                         a.GetAllocator()),
+                        a.GetAllocator());
+                    a.PushBack(
+                        Doc16::ValueType(s.data(), static_cast<rapidjson::SizeType>(s.size()),
+                                         a.GetAllocator()),
+                        a.GetAllocator());
+                    Doc16 b;
+                    b.SetArray();
+                    b.PushBack(
+                        Doc16::ValueType(s.data(), static_cast<rapidjson::SizeType>(s.size()),
+                                         b.GetAllocator()),
+                        b.GetAllocator());
+                    Doc16 patch;
+                    const relpatch::result r = relpatch::diff(a, b, patch);
+                    ASSERT_TRUE(r) << r.message();
+                    ASSERT_EQ(patch.Size(), 1u);
+                    EXPECT_EQ(std::u16string(patch[0][u"op"].GetString()), u"remove");
+                    EXPECT_EQ(std::u16string(patch[0][u"path"].GetString()), u"/0");
+                }
+            }
+        }
+    }
 }
 
 // --- a corpus of random pairs ------------------------------------------------------------------
@@ -735,6 +839,64 @@ TEST(DiffCorpus, EveryLayoutRoundTrips) {
                     round_trip(p.to, p.from, opt);
                 }
             }
+        }
+    }
+}
+
+// Arrays of distinct elements, edited by removes and by inserts of new values, one or two in a
+// place, each place at least three kept elements away from the others: the longest common
+// subsequence is exactly the elements left in place, and pairing elements by index would take
+// more operations, so a compact patch is exactly one remove per removed element and one add
+// per inserted one (the elements are long enough that no replace of the whole array is
+// smaller).
+TEST(DiffCorpus, AlignmentKeepsEveryElementLeftInPlace) {
+    rng r{20261129};
+    const auto element = [](const char* kind, std::size_t i) {
+        return "\"" + std::string(kind) + std::to_string(i) + std::string(24, '.') + "\"";
+    };
+    for (int round = 0; round < 300; ++round) {
+        const std::size_t n = 20 + r.below(30);
+        std::string from = "[";
+        std::string to = "[";
+        std::size_t removes = 0;
+        std::size_t adds = 0;
+        std::size_t kept_since_edit = 3;
+        std::size_t removing = 0;  // removed so far in the current place
+        const std::size_t edits = 2 + r.below(7);
+        for (std::size_t i = 0; i <= n; ++i) {
+            if (removes + adds < edits && kept_since_edit >= 3 && r.below(8) == 0) {
+                for (std::size_t k = 1 + r.below(2); k > 0; --k)
+                    to += (to.size() > 1 ? "," : "") + element("new", adds++);
+                kept_since_edit = 0;
+            }
+            if (i == n) break;
+            from += (i ? "," : "") + element("old", i);
+            const bool may_remove =
+                (kept_since_edit >= 3 && removing == 0) || (removing == 1 && kept_since_edit == 0);
+            if (removes + adds < edits && may_remove && r.below(6) == 0) {
+                ++removes;
+                ++removing;
+                kept_since_edit = 0;
+                continue;
+            }
+            to += (to.size() > 1 ? "," : "") + element("old", i);
+            ++kept_since_edit;
+            removing = 0;
+        }
+        from += "]";
+        to += "]";
+        SCOPED_TRACE(from + " -> " + to);
+        for (int direction = 0; direction < 2; ++direction) {
+            const std::string patch_text = direction == 0 ? compact(from, to) : compact(to, from);
+            const rapidjson::Document patch = parse(patch_text);
+            std::size_t counted[2] = {0, 0};
+            for (const auto& op : patch.GetArray()) {
+                const std::string name = op["op"].GetString();
+                ASSERT_TRUE(name == "remove" || name == "add") << patch_text;
+                ++counted[name == "remove" ? 0 : 1];
+            }
+            EXPECT_EQ(counted[0], direction == 0 ? removes : adds) << patch_text;
+            EXPECT_EQ(counted[1], direction == 0 ? adds : removes) << patch_text;
         }
     }
 }

@@ -1,8 +1,10 @@
+#include <relpatch/detail/diff_nodes.hpp>
 #include <relpatch/detail/small_vector.hpp>
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -43,6 +45,35 @@ TEST(SmallVector, ReserveRefusesWhatCannotBeAllocated) {
 #endif
     EXPECT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0], "kept");
+}
+
+// diff's growable arrays: a growth that cannot be allocated is refused (false) and leaves the
+// elements as they were, so that diff can report out_of_memory.
+TEST(PodVector, GrowthThatCannotBeAllocatedIsRefused) {
+    relpatch::detail::pod_vector<std::uint64_t> v;
+    const std::uint64_t source[2] = {8, 9};
+    ASSERT_TRUE(v.push_back(7));
+    EXPECT_FALSE(v.reserve(static_cast<std::size_t>(-1)));  // overflows n * sizeof
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RELPATCH_TEST_ASAN 1
+#endif
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(RELPATCH_TEST_ASAN)
+    // realloc fails (2^58 bytes); ASan would abort on such a size instead.
+    const std::size_t huge = static_cast<std::size_t>(-1) / 64;
+    EXPECT_FALSE(v.reserve(huge));
+    // Refused before anything is read from `source` (through a pointer the compiler cannot
+    // follow: it would warn about the read past `source` that never happens).
+    const std::uint64_t* volatile opaque = source;
+    EXPECT_FALSE(v.append(opaque, huge));
+    EXPECT_FALSE(v.resize(huge));
+#endif
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0], 7u);
+    ASSERT_TRUE(v.append(source, 2));
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(v[2], 9u);
 }
 
 }  // namespace

@@ -428,6 +428,71 @@ TEST(TextPatch, FirstOfDuplicateNamesIsTheTarget) {
     EXPECT_EQ(out, R"({"phases":[{"complete":true,"complete":true}]})");
 }
 
+// Member names written with escapes are matched by what they decode to, as the DOM path
+// matches them: one-character escapes, \u escapes of one, two and three UTF-8 bytes, and
+// surrogate pairs (four bytes; U+10000 and U+20000 have even bits where U+1F600 has odd ones),
+// each followed by more of the name.
+TEST(TextPatch, EscapedNamesMatchWhatTheyDecodeTo) {
+    const char* const docs[] = {
+        R"({"\uD840\uDC00x":false,"k":1})",
+        R"({"\uD800\uDC00yz":false,"k":1})",
+        R"({"a\uD83D\uDE00b":false,"k":1})",
+        R"({"\u00e9\u2603\u0041\n\/":false,"k":1})",
+    };
+    const char* const paths[] = {
+        "/\xF0\xA0\x80\x80x",
+        "/\xF0\x90\x80\x80yz",
+        "/a\xF0\x9F\x98\x80"
+        "b",
+        "/\xC3\xA9\xE2\x98\x83"
+        "A\\n~1",
+    };
+    for (std::size_t i = 0; i < 4; ++i) {
+        SCOPED_TRACE(docs[i]);
+        const std::string replace =
+            std::string(R"([{"op":"replace","path":")") + paths[i] + R"(","value":true}])";
+        const std::string test =
+            std::string(R"([{"op":"test","path":")") + paths[i] + R"(","value":false}])";
+        expect_same_as_dom_both<rfc6902_policy>(docs[i], replace);
+        expect_same_as_dom_both<rfc6902_policy>(docs[i], test);
+        std::string out;
+        const relpatch::result r =
+            relpatch::apply_patch_to_text<rfc6902_policy>(docs[i], replace, out);
+        ASSERT_TRUE(r) << r.message();
+        EXPECT_TRUE(r.changed());
+        EXPECT_NE(out.find(":true,"), std::string::npos) << out;
+    }
+}
+
+// max_added_bytes bounds what a replace writes, on the text path as on the DOM path: at every
+// limit around the size of the new value both give the same answer.
+TEST(TextPatch, AddedBytesLimitAtEveryValue) {
+    const char* const doc = R"({"a":"old","b":[1,2],"c":{"d":null}})";
+    const char* const patches[] = {
+        R"([{"op":"replace","path":"/a","value":"a longer string than before"}])",
+        R"([{"op":"replace","path":"/b","value":[1,2,3,{"x":"yz"}]}])",
+        R"([{"op":"replace","path":"/c/d","value":{"e":[true,false,null],"f":12.5}}])",
+        (R"([{"op":"replace","path":"/a","value":"twenty-one characters"},)"
+         R"({"op":"replace","path":"/b","value":[10,20,30]}])"),
+    };
+    for (const char* patch : patches) {
+        bool refused = false;
+        bool accepted = false;
+        for (std::size_t bytes = 0; bytes <= 400; ++bytes) {
+            SCOPED_TRACE("max_added_bytes " + std::to_string(bytes));
+            limits lim;
+            lim.max_added_bytes = bytes;
+            expect_same_as_dom_both<rfc6902_policy>(doc, patch, lim);
+            std::string out;
+            const bool ok = static_cast<bool>(
+                relpatch::apply_patch_to_text<rfc6902_policy>(doc, patch, out, lim));
+            refused = refused || !ok;
+            accepted = accepted || ok;
+        }
+        EXPECT_TRUE(refused && accepted) << patch;  // the range covers the boundary
+    }
+}
+
 // --- reformatted release documents -----------------------------------------------------------
 
 std::vector<std::pair<std::string, std::string>> reformatted_release_documents() {
@@ -788,6 +853,27 @@ TEST(TextPatch, InvalidDocumentOffsets) {
     EXPECT_EQ(r.code(), errc::invalid_document);
     EXPECT_EQ(r.offset(), 10u);  // the "}" where a member name belongs
     EXPECT_NE(r.detail(), nullptr);
+}
+
+// A malformed number is refused at the offset parse_document gives, whichever part of it
+// is missing.
+TEST(TextPatch, InvalidNumbersAtParseDocumentsOffset) {
+    const char* const docs[] = {"[1e]", "[1E+]",  "[0e-]", R"({"a":1e})", "[1e", "[1e+",
+                                "[1.]", "[1.e5]", "[-]",   "[-a]",        "[1.", "[2E-x]"};
+    for (const char* doc : docs) {
+        SCOPED_TRACE(doc);
+        rapidjson::Document dom;
+        const relpatch::result expected = relpatch::parse_document(std::string_view(doc), dom);
+        ASSERT_EQ(expected.code(), errc::invalid_document);
+        for (const bool simd : {true, false}) {
+            std::string out = "sentinel";
+            const relpatch::result got = simd ? text_call<rfc6902_policy, true>(doc, "[]", out)
+                                              : text_call<rfc6902_policy, false>(doc, "[]", out);
+            EXPECT_EQ(got.code(), errc::invalid_document);
+            EXPECT_EQ(got.offset(), expected.offset());
+            EXPECT_EQ(out, "sentinel");
+        }
+    }
 }
 
 TEST(TextPatch, DocumentDepthLimit) {

@@ -60,6 +60,34 @@ TEST(PatchText, RawNulIsInvalidJson) {
     EXPECT_EQ(apply_text(std::string("[\0]", 3)), errc::invalid_json);
 }
 
+// Every control character, raw inside any string of a release patch (the fast path's shape:
+// op, path, a string value), is invalid JSON; DEL (0x7F) and the space are not controls.
+TEST(PatchText, RawControlCharactersInStringsAreInvalidJson) {
+    const auto release_apply = [](const std::string& text) {
+        rapidjson::Document doc = relpatch_test::parse(R"({"phases":[{"complete":false}]})");
+        return relpatch::apply_patch(doc, text).code();
+    };
+    const auto patch = [](const std::string& op, const std::string& path,
+                          const std::string& value) {
+        return R"([{"op":")" + op + R"(","path":")" + path + R"(","value":)" + value + "}]";
+    };
+    for (int c = 0; c < 0x20; ++c) {
+        SCOPED_TRACE("control character " + std::to_string(c));
+        const std::string ch(1, static_cast<char>(c));
+        EXPECT_EQ(release_apply(patch("replace", "/phases/0/complete" + ch, "true")),
+                  errc::invalid_json);
+        EXPECT_EQ(release_apply(patch("replace" + ch, "/phases/0/complete", "true")),
+                  errc::invalid_json);
+        EXPECT_EQ(release_apply(patch("replace", "/phases/0/complete", "\"a" + ch + "\"")),
+                  errc::invalid_json);
+    }
+    EXPECT_EQ(release_apply(patch("replace", "/phases/0/complete", "true")), errc::success);
+    EXPECT_EQ(release_apply(patch("replace", "/phases/0/complete\x7F", "true")),
+              errc::path_not_allowed);
+    EXPECT_EQ(release_apply(patch("replace", "/phases/0/complete ", "true")),
+              errc::path_not_allowed);
+}
+
 TEST(PatchText, SyntaxErrorsAreInvalidJson) {
     EXPECT_EQ(apply_text(""), errc::invalid_json);
     EXPECT_EQ(apply_text("["), errc::invalid_json);

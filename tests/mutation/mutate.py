@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mutation testing for relpatch's core headers, one mutant at a time.
+"""Mutation testing for every relpatch header, one mutant at a time.
 
 Generates mutants from four operator classes over include/relpatch (relational operator
 boundary/negation, negated if-condition, deleted early return, integer constant off by one),
@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -35,13 +36,17 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
-CORE_HEADERS = [
-    "error.hpp", "result.hpp", "limits.hpp", "pointer.hpp", "operation.hpp", "policy.hpp",
-    "patch.hpp", "prepared.hpp", "document.hpp",
-    "detail/apply.hpp", "detail/decode.hpp", "detail/engine.hpp", "detail/value.hpp",
-    "detail/parse.hpp", "detail/text_scan.hpp", "detail/fast_patch.hpp", "detail/members.hpp",
-    "detail/small_vector.hpp", "detail/config.hpp",
-]
+def all_headers(include_dir):
+    """Every header under include/relpatch (relative paths, sorted: top level first, then
+    detail/), so that a header added later is mutated without editing this script. Headers
+    with nothing but preprocessor lines (relpatch.hpp, version.hpp) yield no mutants."""
+    root = os.path.join(include_dir, "relpatch")
+    found = []
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".hpp"):
+                found.append(os.path.relpath(os.path.join(dirpath, f), root))
+    return sorted(found, key=lambda h: (h.count(os.sep), h))
 
 # Test sources that need a translation unit of their own (two TUs by design, or link flags
 # of their own); everything else in relpatch_tests is built as one unity translation unit.
@@ -499,6 +504,13 @@ class Builder:
             f.write(SWITCH_HEADER)
         self.flags = (["-std=c++17", args.opt, "-DNDEBUG", "-w", "-include", self.switch_header]
                       + self.defines)
+        # As tests/CMakeLists.txt does when nlohmann_json is installed: diff_test.cpp then also
+        # compares patch sizes with nlohmann::json::diff's.
+        probe = subprocess.run([args.cxx, "-std=c++17", "-fsyntax-only", "-x", "c++", "-"],
+                               input=b"#include <nlohmann/json.hpp>\n", stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+        if probe.returncode == 0:
+            self.flags.append("-DRELPATCH_TEST_HAVE_NLOHMANN")
         self.nice = ["nice", "-n", str(args.nice)] if args.nice else []
         # What no mutant changes is compiled once: the allocation counter (no relpatch in it).
         if self.has_alloc:
@@ -535,6 +547,16 @@ class Builder:
         return rc == 0, log
 
 
+# Address space of a test binary, so that a mutant that allocates without bound fails there
+# (bad_alloc: killed) instead of pushing the shared machine into swap or the OOM killer. The
+# unmutated suite peaks near 60 MB.
+MEMORY_LIMIT = [4096 << 20]
+
+
+def limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT[0], MEMORY_LIMIT[0]))
+
+
 def run_test(exe, timeout, cwd, mutant=None):
     """Runs a gtest binary, stopping at the first failure, with mutant number `mutant` switched
     on (a schemata build) or none. Returns (status, detail)."""
@@ -543,6 +565,7 @@ def run_test(exe, timeout, cwd, mutant=None):
     if mutant is not None:
         env["RELPATCH_MUTANT"] = str(mutant)
     p = subprocess.Popen([exe, "--gtest_fail_fast", "--gtest_brief=1"], cwd=cwd, env=env,
+                         preexec_fn=limit_memory if MEMORY_LIMIT[0] else None,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         out, _ = p.communicate(timeout=timeout)
@@ -595,8 +618,8 @@ def main():
     ap.add_argument("--sample", type=int, default=150, help="mutants to run (0: all)")
     ap.add_argument("--seed", default="6902")
     ap.add_argument("--min-per-header", type=int, default=3)
-    ap.add_argument("--headers", nargs="*", default=CORE_HEADERS,
-                    help="headers under include/relpatch to mutate")
+    ap.add_argument("--headers", nargs="*",
+                    help="headers under include/relpatch to mutate (default: every one)")
     ap.add_argument("--ids", nargs="*", help="run only these mutant ids (from --list)")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
     ap.add_argument("--jobs", type=int, default=2)
@@ -604,6 +627,8 @@ def main():
                     help="schemata: compile many mutants into one build, each switched on by "
                          "RELPATCH_MUTANT at run time; separate: one build per mutant")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per test binary")
+    ap.add_argument("--memory-limit", type=int, default=4096,
+                    help="MiB of address space per test binary (0: none)")
     ap.add_argument("--build-timeout", type=int, default=600)
     ap.add_argument("--cxx", default=os.environ.get("CXX", "g++"))
     ap.add_argument("--opt", default="-O1")
@@ -613,6 +638,7 @@ def main():
     args = ap.parse_args()
 
     started = time.time()
+    MEMORY_LIMIT[0] = args.memory_limit << 20
     workdir = os.path.abspath(args.workdir)
     source = os.path.abspath(args.source)
     if workdir == source or workdir.startswith(source + os.sep):
@@ -621,6 +647,8 @@ def main():
     src_root = os.path.join(workdir, "src")
     snapshot(source, args.rev, src_root)
 
+    if not args.headers:
+        args.headers = all_headers(os.path.join(src_root, "include"))
     all_mutants = []
     for h in args.headers:
         path = os.path.join(src_root, "include", "relpatch", h)
