@@ -24,14 +24,6 @@
 #include <utility>
 #include <vector>
 
-// Invariants today's engine is known to break are checked only when their macro is defined
-// (fuzz/README.md lists them with their reproducers); FUZZ_STRICT defines them all.
-#ifdef FUZZ_STRICT
-#ifndef FUZZ_STRICT_RESOURCES
-#define FUZZ_STRICT_RESOURCES
-#endif
-#endif
-
 #define FUZZ_CHECK(cond)                                                                       \
     do {                                                                                       \
         if (!(cond)) {                                                                         \

@@ -250,16 +250,110 @@ TEST(Changed, OnlyRealModificationsCount) {
     EXPECT_FALSE(run(R"({"a":1})", "[]").changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"remove","path":"/a"}])").changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"copy","from":"/a","path":"/b"}])").changed);
-    // Scalar replaces are judged by their net effect; other kinds per operation.
+    // Replaces are judged by their net effect; other kinds per operation.
     EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":2},
                                        {"op":"replace","path":"/a","value":1}])")
                      .changed);
-    EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":[]},
-                                      {"op":"replace","path":"/a","value":1}])")
-                    .changed);
+    EXPECT_FALSE(run(R"({"a":1})", R"([{"op":"replace","path":"/a","value":[]},
+                                       {"op":"replace","path":"/a","value":1}])")
+                     .changed);
     EXPECT_TRUE(run(R"({"a":1})", R"([{"op":"add","path":"/b","value":2},
                                       {"op":"remove","path":"/b"}])")
                     .changed);
+}
+
+// A patch of replaces that takes a container away and puts an identical one back changes
+// nothing, however the replaces nest: each outermost location written is compared with its
+// original value, rebuilt from the undo log (fuzz_engine's reproducer first).
+TEST(Changed, ReplacedContainersAreJudgedByNetEffect) {
+    struct row {
+        const char* doc;
+        const char* patch;
+        bool changed;
+    };
+    const row rows[] = {
+        {R"({"x":[1]})", R"([{"op":"replace","path":"/x","value":[2]},
+                             {"op":"replace","path":"/x","value":[1]}])",
+         false},
+        {R"({"x":[1]})", R"([{"op":"replace","path":"/x","value":[2]},
+                             {"op":"replace","path":"/x","value":[1.0]}])",
+         true},
+        // Written inside first, then the container around it put back as it was.
+        {R"({"x":{"a":1}})", R"([{"op":"replace","path":"/x/a","value":2},
+                                 {"op":"replace","path":"/x","value":{"a":1}}])",
+         false},
+        {R"({"x":{"a":1}})", R"([{"op":"replace","path":"/x/a","value":2},
+                                 {"op":"replace","path":"/x","value":{"a":2}}])",
+         true},
+        // Three levels, innermost first, then outermost back to the original.
+        {R"({"x":{"a":{"b":1}},"y":0})", R"([{"op":"replace","path":"/x/a/b","value":2},
+                                             {"op":"replace","path":"/x/a","value":{"b":3}},
+                                             {"op":"replace","path":"/x","value":{"a":{"b":1}}}])",
+         false},
+        // Outer first, then inside the new value, back to the original.
+        {R"({"x":{"a":[1]}})", R"([{"op":"replace","path":"/x/a","value":[5]},
+                                   {"op":"replace","path":"/x/a/0","value":1}])",
+         false},
+        // Member order counts; a sibling's real change counts.
+        {R"({"x":{"a":1,"b":2}})", R"([{"op":"replace","path":"/x","value":{"b":2,"a":1}}])", true},
+        {R"({"x":[1],"z":true})", R"([{"op":"replace","path":"/x","value":[]},
+                                      {"op":"replace","path":"/x","value":[1]},
+                                      {"op":"replace","path":"/z","value":false}])",
+         true},
+        // The root, and a name that is a prefix of another's without being its parent.
+        {R"({"a":[1],"a!":2})", R"([{"op":"replace","path":"","value":{"a":[1],"a!":3}},
+                                    {"op":"replace","path":"/a!","value":2}])",
+         false},
+        {R"({"a":[1],"a!":[2]})", R"([{"op":"replace","path":"/a!/0","value":3},
+                                      {"op":"replace","path":"/a","value":[1]},
+                                      {"op":"replace","path":"/a!","value":[2]}])",
+         false},
+    };
+    for (const row& r : rows) {
+        const auto o = run(r.doc, r.patch);
+        ASSERT_EQ(o.code, errc::success) << r.patch;
+        EXPECT_EQ(o.changed, r.changed) << r.doc << " " << r.patch;
+        EXPECT_EQ(o.changed, o.doc != r.doc) << r.doc << " " << r.patch;
+    }
+    // The same replaces followed by a failed test roll back whole.
+    rapidjson::Document doc = relpatch_test::parse(R"({"x":{"a":1}})");
+    const relpatch::result bad = relpatch::apply_patch<relpatch::rfc6902_policy>(
+        doc, R"([{"op":"replace","path":"/x/a","value":2},
+                 {"op":"replace","path":"/x","value":{"a":1}},
+                 {"op":"test","path":"/x/a","value":5}])");
+    EXPECT_EQ(bad.code(), errc::test_failed);
+    EXPECT_EQ(serialize(doc), R"({"x":{"a":1}})");
+}
+
+// Judging replaced containers is charged to max_work; when the budget runs out there the answer
+// is "changed", never "unchanged" for a document that changed.
+TEST(Changed, JudgingOutOfWorkSaysChanged) {
+    std::string big = "[";
+    for (int i = 0; i < 2000; ++i) big += (i ? ",1" : "1");
+    big += "]";
+    const std::string doc = R"({"x":)" + big + "}";
+    const std::string patch =
+        R"([{"op":"replace","path":"/x","value":[]},{"op":"replace","path":"/x","value":)" + big +
+        "}]";
+    relpatch::limits lim;
+    const auto ample = run(doc, patch, lim);
+    ASSERT_EQ(ample.code, errc::success);
+    EXPECT_FALSE(ample.changed);
+    // Find a budget that lets the patch apply but not the comparison of the two 2000-element
+    // arrays: the smallest that applies.
+    std::size_t lo = 1, hi = std::size_t{1} << 20;
+    while (lo < hi) {
+        lim.max_work = lo + (hi - lo) / 2;
+        if (run(doc, patch, lim).code == errc::success)
+            hi = lim.max_work;
+        else
+            lo = lim.max_work + 1;
+    }
+    lim.max_work = lo;
+    const auto tight = run(doc, patch, lim);
+    ASSERT_EQ(tight.code, errc::success);
+    EXPECT_EQ(tight.doc, ample.doc);
+    EXPECT_TRUE(tight.changed);  // conservative: the comparison could not be afforded
 }
 
 TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {

@@ -159,12 +159,14 @@ public:
         changed_ = false;
     }
 
-    // Whether the applied operations modified the document's serialization. A patch whose every
-    // entry replaced a scalar by a scalar is judged by its net effect per location (setting a
-    // flag and setting it back is no change); otherwise each operation counts on its own.
-    bool changed() const noexcept {
+    // Whether the applied operations modified the document's serialization. A patch of replaces
+    // (and tests) is judged by its net effect: setting a flag and setting it back, or taking a
+    // container away and putting an identical one back, is no change. A patch that adds,
+    // removes, moves or copies counts each such operation as a change. Non-const: judging
+    // replaced containers swaps values in the undo log and back (see containers_changed).
+    bool changed() noexcept {
         if (!changed_) return false;
-        if (!net_effect_applies()) return true;
+        if (!net_effect_applies()) return !replaces_only() || containers_changed();
         bool differs = false;
         const bool ok = for_each_location([&](const entry& e) noexcept {
             // Only scalars were replaced, so no container moved and the slots are still valid.
@@ -319,6 +321,54 @@ private:
         std::sort(order.begin(), order.begin() + firsts);
         for (std::size_t k = 0; k < firsts; ++k) f(log_[order[k]]);
         return true;
+    }
+
+    bool replaces_only() const noexcept {
+        for (std::size_t i = 0; i < log_.size(); ++i)
+            if (log_[i].kind != entry::value_replaced && log_[i].kind != entry::root_replaced)
+                return false;
+        return true;
+    }
+
+    // Whether path `inner` names a location inside the one `outer` names (a proper descendant).
+    template <class View>
+    static bool inside(const View& inner, const View& outer) noexcept {
+        return inner.size() > outer.size() && inner[outer.size()] == '/' &&
+               inner.compare(0, outer.size(), outer) == 0;
+    }
+
+    // changed() for a patch of replaces that replaced containers. Replaces move no container, so
+    // every slot stays valid in the state it was taken in, and only the "top" locations (those
+    // inside no other written location) can differ: the document is unchanged exactly when each
+    // top location's final value is identical to its original one. That original is the value
+    // its first entry holds, once the entries written inside it before that entry are undone in
+    // it (their slots point into it: the replace moved the value whole); they are undone newest
+    // first, the comparison made, and they are redone oldest first, so the log ends as it was.
+    // Time: O(entries^2) path comparisons plus the value comparisons, all charged to the work
+    // budget; when that runs out the answer is "changed" (a spare write, never a lost one).
+    bool containers_changed() noexcept {
+        const std::size_t n = log_.size();
+        for (std::size_t t = 0; t < n; ++t) {
+            const auto top = log_[t].path.text();
+            bool first_and_top = true;
+            for (std::size_t j = 0; j < n && first_and_top; ++j) {
+                const auto other = log_[j].path.text();
+                if (!work_.charge(1 + std::min(top.size(), other.size()) / 32)) return true;
+                first_and_top = !(j < t && other == top) && !inside(top, other);
+            }
+            if (!first_and_top) continue;
+            const auto swap_inner = [&](std::size_t k) noexcept {
+                if (inside(log_[k].path.text(), top)) log_[k].slot->Swap(log_[k].value);
+            };
+            for (std::size_t k = t; k-- > 0;) swap_inner(k);
+            bool same = false;
+            const errc e =
+                compare(static_cast<const V&>(*log_[t].slot), static_cast<const V&>(log_[t].value),
+                        compare_mode::identical, work_, same);
+            for (std::size_t k = 0; k < t; ++k) swap_inner(k);
+            if (e != errc::success || !same) return true;
+        }
+        return false;
     }
 
     // Whether every entry replaced a scalar by a scalar, so that the slots are still valid and
