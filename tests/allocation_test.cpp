@@ -141,6 +141,37 @@ TEST(Allocations, HeapFailurePastSixteenOperationsIsOutOfMemory) {
     heap_failure_past_sixteen_operations<relpatch::ordered_release_policy>();
 }
 
+// parse_document's own buffers (the decoded form of an escaped string longer than 256 bytes, the
+// stack of open containers past 32) come from the heap: when it fails, the parse stops with
+// out_of_memory and the document keeps its value. The document lives in caller buffers here, so
+// that only relpatch's growths meet the failing heap.
+TEST(Allocations, ParseDocumentHeapFailureIsOutOfMemory) {
+    using Pool = rapidjson::MemoryPoolAllocator<>;
+    using Doc = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
+    const std::string escaped(300, 'x');
+    std::string nested;
+    for (int i = 0; i < 40; ++i) nested += "[";
+    for (int i = 0; i < 40; ++i) nested += "]";
+    for (const std::string& text :
+         {R"({"k\u0041)" + escaped + R"(":1,"after":2})",  // a member name
+          R"(["v\u0041)" + escaped + R"(",3])",            // a string value
+          nested}) {
+        alignas(8) static char values[1 << 16];
+        alignas(8) static char stack[1 << 16];
+        Pool value_pool(values, sizeof values);
+        Pool stack_pool(stack, sizeof stack);
+        Doc doc(&value_pool, 1024, &stack_pool);
+        doc.SetObject();
+        relpatch_test_heap_fails = true;
+        const relpatch::result r = relpatch::parse_document(std::string_view(text), doc);
+        relpatch_test_heap_fails = false;
+        EXPECT_EQ(r.code(), relpatch::errc::out_of_memory) << text;
+        EXPECT_TRUE(doc.IsObject() && doc.MemberCount() == 0) << text;
+        // With a heap, the same text parses.
+        EXPECT_TRUE(relpatch::parse_document(std::string_view(text), doc)) << text;
+    }
+}
+
 // diff grows its own arrays (node tables, operations, alignments, the members a move may come
 // from) with realloc while it walks the documents: whichever of those growths fails, diff
 // reports out_of_memory and leaves the patch alone; it never goes on with part of what it

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -375,6 +376,7 @@ TEST(Document, SignedExponentsOutOfRange) {
         const relpatch::result r = relpatch::parse_document(std::string_view(tiny), doc);
         ASSERT_TRUE(r) << tiny << ": " << r.message();
         EXPECT_EQ(doc.GetDouble(), 0.0) << tiny;
+        EXPECT_EQ(std::signbit(doc.GetDouble()), tiny[0] == '-') << tiny;  // the sign survives
     }
     rapidjson::Document release = relpatch_test::parse(R"({"a":1})");
     EXPECT_EQ(relpatch::apply_patch<relpatch::rfc6902_policy>(
@@ -442,6 +444,13 @@ TEST(Document, OverflowDecidedPastAHundredMillionDigits) {
     EXPECT_TRUE(number_overflows(s.data(), s.size()));
     s = "-1" + std::string(many, '0') + "e-100000010";  // -1e-5
     EXPECT_FALSE(number_overflows(s.data(), s.size()));
+    s = "1" + std::string(many, '0') + "e-100000000";  // 1e5: the exponent is read exactly
+    EXPECT_TRUE(number_overflows(s.data(), s.size()));
+    // The boundary itself: a leading digit at exponent 0 counts as "over", at -1 as "under".
+    for (const char* n : {"1e0", "9.5", "0.01e2", "10e-1"})
+        EXPECT_TRUE(number_overflows(n, std::strlen(n))) << n;
+    for (const char* n : {"0.1", "1e-1", "0.09e1", "95e-2"})
+        EXPECT_FALSE(number_overflows(n, std::strlen(n))) << n;
 }
 
 // Strings with escapes, and member names with them, reach UTF-16 and UTF-32 documents decoded and
@@ -471,6 +480,19 @@ TEST(Document, WideDocumentsDecodeEscapes) {
     EXPECT_EQ(std::u32string(d32[0].GetString(), d32[0].GetStringLength()), U"\U0001F600x");
     ASSERT_EQ(d32[1].GetStringLength(), 1u);  // an escaped NUL is a character like any other
     EXPECT_EQ(d32[1].GetString()[0], U'\0');
+    // The last code point, raw and escaped, through UTF-8 and back (four-byte sequences with
+    // every bit of the first byte used).
+    const std::u16string last16 = u"[\"\U0010FFFF\",\"\\uDBFF\\uDFFF\",\"\U00040000\"]";
+    r = relpatch::parse_document(std::u16string_view(last16), d16);
+    ASSERT_TRUE(r) << r.message();
+    ASSERT_EQ(d16.Size(), 3u);
+    for (rapidjson::SizeType i = 0; i < 2; ++i)
+        EXPECT_EQ(std::u16string(d16[i].GetString(), d16[i].GetStringLength()), u"\U0010FFFF");
+    EXPECT_EQ(std::u16string(d16[2].GetString(), d16[2].GetStringLength()), u"\U00040000");
+    const std::u32string last32 = U"[\"\U0010FFFF\"]";
+    r = relpatch::parse_document(std::u32string_view(last32), d32);
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(std::u32string(d32[0].GetString(), d32[0].GetStringLength()), U"\U0010FFFF");
     // A syntax error in wide text is reported in the caller's code units.
     r = relpatch::parse_document(std::u16string_view(u"[\"\U0001F600\",]"), d16);
     EXPECT_EQ(r.code(), errc::invalid_document);
