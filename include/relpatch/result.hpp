@@ -63,9 +63,11 @@ public:
     /// True when the patch modified the document: its serialization differs from before. An
     /// operation that writes a value identical to the one already there (false over false, but
     /// not 1.0 over 1), moves a location onto itself, or only tests, modifies nothing; a patch of
-    /// replaces of scalars (every release patch) is judged by its net effect, so setting a flag
-    /// and setting it back is no change. Other operations that exactly cancel each other (add
-    /// then remove the same member) still report a change.
+    /// replaces and tests (every release patch is one) is judged by its net effect, so setting a
+    /// flag and setting it back, or replacing a container and putting an identical one back, is
+    /// no change (should max_work run out while containers are compared, the answer is true).
+    /// Other operations that exactly cancel each other (add then remove the same member) still
+    /// report a change.
     bool changed() const noexcept { return changed_; }
 
     /// The pointer the failure is about, as UTF-8 (possibly truncated, see path_truncated()).
