@@ -66,8 +66,12 @@ public:
         case json_kind::number: return exact_number(first, n, d_);
         case json_kind::true_value: return d_.Bool(true);
         case json_kind::false_value: return d_.Bool(false);
-        default: return d_.Null();
+        case json_kind::null_value:
+        case json_kind::none:  // the scanner's other kinds never reach scalar()
+        case json_kind::array:
+        case json_kind::object: break;
         }
+        return d_.Null();
     }
 
 private:
