@@ -104,8 +104,7 @@ struct ascii_words {
 template <class V, class Allocator>
 inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
     using Ch = typename V::Ch;
-    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
+    using Builder = value_builder<V, Allocator>;
     pod_vector<walk_frame<V>> frames;  // reused, with its storage, by every value
     bool out_of_memory = false;
 
@@ -146,12 +145,7 @@ inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
         b.EndArray(static_cast<RAPIDJSON_NAMESPACE::SizeType>(ops.size()));
         return !out_of_memory;
     };
-    RAPIDJSON_NAMESPACE::CrtAllocator stack_allocator;
-    Builder builder(&alloc, 1024, &stack_allocator);
-    builder.Populate(generate);
-    if (out_of_memory) return errc::out_of_memory;
-    out.Swap(builder);
-    return errc::success;
+    return build_value(out, alloc, generate);
 }
 
 // Proposes the patch to the policy, as apply_patch would: check() for each operation on

@@ -452,6 +452,29 @@ inline bool emit_value(Handler& b, const V& in, Frames& frames) noexcept {
     return !out_of_memory;
 }
 
+// RapidJSON's document builder for values of V allocated in `Allocator`: arrays and objects
+// get exactly their size, as parsing gives them. Its stack is on the C heap.
+template <class V, class Allocator>
+using value_builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
+                                                           RAPIDJSON_NAMESPACE::CrtAllocator>;
+
+// Builds one value into `out`, in `alloc`: `generate(value_builder<V, Allocator>&)` makes the
+// builder's calls for it and returns false when it ran out of memory (`out` is then untouched).
+template <class V, class Allocator, class Generate>
+inline errc build_value(V& out, Allocator& alloc, Generate&& generate) noexcept {
+    bool ok = false;
+    const auto populate = [&](value_builder<V, Allocator>& b) noexcept {
+        ok = generate(b);
+        return ok;
+    };
+    RAPIDJSON_NAMESPACE::CrtAllocator stack_allocator;
+    value_builder<V, Allocator> builder(&alloc, 1024, &stack_allocator);
+    builder.Populate(populate);
+    if (!ok) return errc::out_of_memory;
+    out.Swap(builder);
+    return errc::success;
+}
+
 // Deep copy of `in` into `out`, allocated in `alloc`. Arrays and objects get exactly their size
 // (built through RapidJSON's own document builder, as parsing does), strings are always copied
 // (1.1.0's copy constructor shares constant strings, which would point into the patch), numbers
@@ -466,20 +489,10 @@ inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
             out.CopyFrom(in, alloc);  // a number, boolean or null: nothing to share
         return errc::success;
     }
-    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
     small_vector<walk_frame<V>, 16> frames;
-    bool out_of_memory = false;
-    const auto generate = [&](Builder& b) noexcept {
-        out_of_memory = !emit_value(b, in, frames);
-        return !out_of_memory;
-    };
-    RAPIDJSON_NAMESPACE::CrtAllocator stack_allocator;
-    Builder builder(&alloc, 1024, &stack_allocator);
-    builder.Populate(generate);
-    if (out_of_memory) return errc::out_of_memory;
-    out.Swap(builder);
-    return errc::success;
+    return build_value(out, alloc, [&](value_builder<V, Allocator>& b) noexcept {
+        return emit_value(b, in, frames);
+    });
 }
 
 // --- growing containers ------------------------------------------------------------------------
