@@ -1,7 +1,13 @@
 #ifndef RELPATCH_BENCH_COMMON_HPP
 #define RELPATCH_BENCH_COMMON_HPP
 
-// Realistic release documents for the benchmarks.
+// What the release benchmarks share: realistic release documents, the phase counts they run
+// at, and the allocs/op counter (a binary including this compiles tests/allocation_counter.cpp
+// and links with its --wrap options; see tests/allocation_counter.hpp).
+
+#include "allocation_counter.hpp"
+
+#include <benchmark/benchmark.h>
 
 #include <string>
 
@@ -34,6 +40,27 @@ inline std::string release_document(int phases) {
 inline std::string complete_patch(int phase, bool value = true) {
     return R"([{"op":"replace","path":"/phases/)" + std::to_string(phase) +
            R"(/complete","value":)" + (value ? "true" : "false") + "}]";
+}
+
+// Every case runs on release documents of 1, 10, 100 and 1000 phases.
+inline void phase_args(benchmark::internal::Benchmark* b) {
+    for (int n : {1, 10, 100, 1000}) b->Arg(n);
+}
+
+// Runs `body` once per iteration, counting its heap allocations into counter allocs/op.
+template <class F>
+void measure(benchmark::State& state, F&& body) {
+    relpatch_test_allocations = 0;
+    relpatch_test_counting = true;
+    for (auto _ : state) body();
+    relpatch_test_counting = false;
+    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
+                                                     benchmark::Counter::kAvgIterations);
+}
+
+// Marks the case failed when an outcome was not the expected one.
+inline void check(benchmark::State& state, bool ok) {
+    if (!ok) state.SkipWithError("unexpected outcome");
 }
 
 }  // namespace relpatch_bench

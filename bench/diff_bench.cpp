@@ -4,7 +4,6 @@
 // value every time). The text cases include parsing both texts and writing the patch.
 // Counter allocs/op: heap allocations per iteration (see tests/allocation_counter.hpp).
 
-#include "allocation_counter.hpp"
 #include "bench_common.hpp"
 
 #include <relpatch/relpatch.hpp>
@@ -22,11 +21,10 @@
 
 namespace {
 
+using relpatch_bench::check;
+using relpatch_bench::measure;
+using relpatch_bench::phase_args;
 using relpatch_bench::release_document;
-
-void phase_args(benchmark::internal::Benchmark* b) {
-    for (int n : {1, 10, 100, 1000}) b->Arg(n);
-}
 
 // The release document with `phases` phases, and the same with the middle phase complete.
 struct pair_texts {
@@ -44,20 +42,6 @@ pair_texts texts(int phases) {
     doc.Accept(w);
     t.to.assign(sb.GetString(), sb.GetSize());
     return t;
-}
-
-template <class F>
-void measure(benchmark::State& state, F&& body) {
-    relpatch_test_allocations = 0;
-    relpatch_test_counting = true;
-    for (auto _ : state) body();
-    relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
-                                                     benchmark::Counter::kAvgIterations);
-}
-
-void check(benchmark::State& state, bool ok) {
-    if (!ok) state.SkipWithError("unexpected outcome");
 }
 
 // relpatch::diff under Policy with the given layout, on parsed documents.

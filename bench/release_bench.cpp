@@ -2,7 +2,6 @@
 // 1000 phases) and the same patch text, documents updated in place where the API allows.
 // Counter allocs/op: heap allocations per iteration (see tests/allocation_counter.hpp).
 
-#include "allocation_counter.hpp"
 #include "bench_common.hpp"
 
 #include <relpatch/relpatch.hpp>
@@ -22,31 +21,16 @@
 
 namespace {
 
+using relpatch_bench::check;
 using relpatch_bench::complete_patch;
+using relpatch_bench::measure;
+using relpatch_bench::phase_args;
 using relpatch_bench::release_document;
-
-void phase_args(benchmark::internal::Benchmark* b) {
-    for (int n : {1, 10, 100, 1000}) b->Arg(n);
-}
 
 rapidjson::Document parse_doc(int phases) {
     rapidjson::Document d;
     d.Parse(release_document(phases).c_str());
     return d;
-}
-
-template <class F>
-void measure(benchmark::State& state, F&& body) {
-    relpatch_test_allocations = 0;
-    relpatch_test_counting = true;
-    for (auto _ : state) body();
-    relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
-                                                     benchmark::Counter::kAvgIterations);
-}
-
-void check(benchmark::State& state, bool ok) {
-    if (!ok) state.SkipWithError("unexpected outcome");
 }
 
 // 1. Pointer parsing alone.

@@ -7,6 +7,8 @@
 // from short inputs; flags choose exact, tests, the strategy, a tiny edit distance, and one
 // more array around `to`.
 
+#include "fuzz_common.hpp"
+
 #include <relpatch/relpatch.hpp>
 
 #include <rapidjson/document.h>
@@ -14,17 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <string_view>
-#include <vector>
-
-#define DIFF_CHECK(cond)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                      \
-        }                                                                                      \
-    } while (0)
 
 namespace {
 
@@ -59,7 +51,7 @@ bool same(const rapidjson::Value& a, const rapidjson::Value& b, bool exact) {
         a, b,
         exact ? relpatch::detail::compare_mode::identical : relpatch::detail::compare_mode::rfc,
         work, equal);
-    DIFF_CHECK(e == relpatch::errc::success);
+    FUZZ_CHECK(e == relpatch::errc::success);
     return equal;
 }
 
@@ -72,32 +64,9 @@ bool acceptable_refusal(relpatch::errc e) {
 
 // `text` parsed and wrapped in `depth` arrays; false when it does not parse.
 bool load(std::string_view text, std::size_t depth, rapidjson::Document& doc) {
-    relpatch::limits lim;
-    lim.max_document_depth = 200;
-    if (!relpatch::parse_document(text, doc, lim)) return false;
+    if (!relpatch_fuzz::parse_document(text, doc, 200)) return false;
     wrap(doc, depth);
     return true;
-}
-
-// Whether any object in `v` names a member twice (walked without recursion): RFC 6902 cannot
-// recreate a duplicate name, so no inverse patch can restore such a document.
-bool has_duplicate_names(const rapidjson::Value& v) {
-    std::vector<const rapidjson::Value*> stack{&v};
-    while (!stack.empty()) {
-        const rapidjson::Value* x = stack.back();
-        stack.pop_back();
-        if (x->IsArray()) {
-            for (const auto& e : x->GetArray()) stack.push_back(&e);
-        } else if (x->IsObject()) {
-            const auto ms = relpatch::detail::members(*x);
-            for (auto a = ms.begin(); a != ms.end(); ++a) {
-                for (auto b = ms.begin(); b != a; ++b)
-                    if (a->name == b->name) return true;
-                stack.push_back(&a->value);
-            }
-        }
-    }
-    return false;
 }
 
 template <class Policy>
@@ -107,16 +76,16 @@ void check(std::string_view from_text, const rapidjson::Document& from,
     rapidjson::Document patch;
     const relpatch::result r = relpatch::diff<Policy>(from, to, patch, opt, lim);
     if (!r) {
-        DIFF_CHECK(acceptable_refusal(r.code()));
-        DIFF_CHECK(patch.IsNull());  // untouched
+        FUZZ_CHECK(acceptable_refusal(r.code()));
+        FUZZ_CHECK(patch.IsNull());  // untouched
         return;
     }
-    DIFF_CHECK(patch.IsArray());
-    DIFF_CHECK(r.changed() == (patch.Size() != 0));
+    FUZZ_CHECK(patch.IsArray());
+    FUZZ_CHECK(r.changed() == (patch.Size() != 0));
 
     // A second copy of `from` (RapidJSON's CopyFrom recurses: parse again instead).
     rapidjson::Document applied;
-    DIFF_CHECK(load(from_text, depth, applied));
+    FUZZ_CHECK(load(from_text, depth, applied));
     relpatch::limits apply_lim = lim;
     apply_lim.max_work = static_cast<std::size_t>(-1);
     rapidjson::Document inverse;
@@ -124,16 +93,18 @@ void check(std::string_view from_text, const rapidjson::Document& from,
                                                              apply_lim, nullptr, &inverse);
     if (!a && a.code() == relpatch::errc::patch_too_large) return;  // the inverse is over a limit
     if (!a) std::fprintf(stderr, "apply: %s\n", a.message().c_str());
-    DIFF_CHECK(a);
-    DIFF_CHECK(same(applied, to, opt.exact));
-    DIFF_CHECK(same(applied, to, false));
+    FUZZ_CHECK(a);
+    FUZZ_CHECK(same(applied, to, opt.exact));
+    FUZZ_CHECK(same(applied, to, false));
 
     // The inverse patch apply_patch returned takes `to` back to `from`.
     const relpatch::result back = relpatch::apply_patch<relpatch::rfc6902_policy>(
         applied, inverse, applied.GetAllocator(), apply_lim);
     if (!back) std::fprintf(stderr, "inverse: %s\n", back.message().c_str());
-    DIFF_CHECK(back);
-    if (!has_duplicate_names(from)) DIFF_CHECK(same(applied, from, false));
+    FUZZ_CHECK(back);
+    // RFC 6902 cannot recreate a member name given twice: no inverse patch restores such a
+    // document.
+    if (!relpatch_fuzz::has_duplicate_names(from)) FUZZ_CHECK(same(applied, from, false));
 }
 
 }  // namespace

@@ -2,36 +2,10 @@
 # ctest driver for `relpatch diff`: cli_diff_test.sh PATH_TO_RELPATCH EXAMPLES_DIR
 # (PATH_TO_RELPATCH is the CLI, or tests/cli_diff_main.cpp's stand-in: both take "diff" first).
 set -u
-cli=$1
-case $cli in /*) ;; *) cli=$PWD/$cli ;; esac
-ex=$2
-case $ex in /*) ;; *) ex=$PWD/$ex ;; esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION...
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $name" >&2
-    fi
-}
-
-run() {  # run EXPECTED_STATUS ARGS... ; leaves stdout/stderr in $work/out, $work/err (a hang fails)
-    local expected=$1
-    shift
-    timeout 120 "$cli" diff "$@" >"$work/out" 2>"$work/err"
-    local status=$?
-    [ "$status" -eq "$expected" ] || { echo "exit $status, expected $expected: $*" >&2; cat "$work/err" >&2; return 1; }
-}
-
+# shellcheck source=tests/cli_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
+cli_command=(diff)
 same() { [ "$(cat "$work/out")" = "$1" ] || { echo "got: $(cat "$work/out")" >&2; return 1; }; }
-has() { grep -qF -- "$2" "$work/$1"; }
 
 # The example release document with phase 2 marked complete.
 sed '0,/"complete": false/s//"complete": true/' "$ex/release.json" >"$work/edited.json"

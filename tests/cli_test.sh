@@ -1,35 +1,8 @@
 #!/usr/bin/env bash
 # ctest driver for the relpatch command-line tool: cli_test.sh PATH_TO_RELPATCH EXAMPLES_DIR
 set -u
-cli=$1
-case $cli in /*) ;; *) cli=$PWD/$cli ;; esac  # some tests run it from another directory
-ex=$2
-case $ex in /*) ;; *) ex=$PWD/$ex ;; esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION...
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $name" >&2
-    fi
-}
-
-run() {  # run EXPECTED_STATUS ARGS... ; leaves stdout/stderr in $work/out, $work/err (a hang fails)
-    local expected=$1
-    shift
-    timeout 120 "$cli" "$@" >"$work/out" 2>"$work/err"
-    local status=$?
-    [ "$status" -eq "$expected" ] || { echo "exit $status, expected $expected: $*" >&2; cat "$work/err" >&2; return 1; }
-}
-
-has() { grep -qF -- "$2" "$work/$1"; }
+# shellcheck source=tests/cli_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 
 one_word() {  # one_word SRC DST [PHASE]: DST is SRC with the phase's "complete": false made true
     python3 - "$1" "$2" "${3:-Phase 2 - Staging}" <<'PY'

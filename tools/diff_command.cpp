@@ -8,11 +8,9 @@
 
 #include "diff_command.hpp"
 
-#include <relpatch/relpatch.hpp>
+#include "cli_common.hpp"
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <relpatch/relpatch.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -20,10 +18,12 @@
 #include <string>
 #include <string_view>
 
+#include <unistd.h>
+
 namespace {
 
-constexpr int exit_refused = 1;
-constexpr int exit_usage = 2;
+using relpatch_cli::exit_refused;
+using relpatch_cli::exit_usage;
 
 const char diff_usage_text[] =
     "usage: relpatch diff [--policy release|ordered-release|rfc6902] [--exact] [--tests]\n"
@@ -106,73 +106,21 @@ int parse(int argc, char** argv, diff_arguments& out) {
     return -1;
 }
 
-bool read_path(const std::string& path, std::string& out) {
-    std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return false;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-    const bool ok = std::ferror(f) == 0;
-    const int e = errno;
-    if (f != stdin) std::fclose(f);
-    errno = e;
-    return ok;
-}
-
 // Reads and parses FROM or TO; prints why not and returns false on failure.
 bool load(const char* role, const std::string& path, const relpatch::limits& lim,
           rapidjson::Document& doc) {
     std::string text;
-    const std::string name = std::string(role) + " (" + path + ")";
-    if (!read_path(path, text)) {
+    const std::string name = relpatch_cli::named(role, path);
+    if (!relpatch_cli::read_path(path, text)) {
         std::fprintf(stderr, "relpatch diff: cannot read %s: %s\n", name.c_str(),
                      std::strerror(errno));
         return false;
     }
     const relpatch::result r = relpatch::parse_document(std::string_view(text), doc, lim);
     if (r) return true;
-    const std::string at = " at byte " + std::to_string(r.offset());
-    switch (r.code()) {
-    case relpatch::errc::document_too_deep:
-        std::fprintf(stderr, "relpatch diff: %s nests deeper than %zu levels%s\n", name.c_str(),
-                     lim.max_document_depth, at.c_str());
-        break;
-    case relpatch::errc::invalid_encoding:
-        std::fprintf(stderr, "relpatch diff: %s is not valid UTF-8%s\n", name.c_str(), at.c_str());
-        break;
-    default:
-        std::fprintf(stderr, "relpatch diff: %s is not valid JSON%s%s%s\n", name.c_str(),
-                     at.c_str(), r.detail() != nullptr ? ": " : "",
-                     r.detail() != nullptr ? r.detail() : "");
-        break;
-    }
+    std::fprintf(stderr, "relpatch diff: %s\n",
+                 relpatch_cli::invalid_document_message(r, name, lim.max_document_depth).c_str());
     return false;
-}
-
-// {"error":"<errc name>","op":N|null,"path":"...","message":"...","status":S} on stderr.
-void report_refusal(const relpatch::result& r) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.StartObject();
-    w.Key("error");
-    w.String(relpatch::errc_name(r.code()));
-    w.Key("op");
-    if (r.has_op_index())
-        w.Uint64(r.op_index());
-    else
-        w.Null();
-    w.Key("path");
-    if (r.has_op_index())  // diff reports the pointer of every operation it refuses
-        w.String(r.path().data(), static_cast<rapidjson::SizeType>(r.path().size()));
-    else
-        w.Null();
-    w.Key("message");
-    const std::string message = r.message();
-    w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-    w.Key("status");
-    w.Int(r.http_status());
-    w.EndObject();
-    std::fprintf(stderr, "%s\n", sb.GetString());
 }
 
 template <class Policy>
@@ -209,21 +157,11 @@ int run_diff_command(int argc, char** argv) {
     else
         r = run<relpatch::release_policy>(from, to, patch, opt, lim);
     if (!r) {
-        report_refusal(r);
+        relpatch_cli::report_refusal(r, true);  // with the pointer of the refused operation
         return exit_refused;
     }
 
-    rapidjson::StringBuffer sb;
-    if (args.pretty) {
-        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-        w.SetIndent(' ', 2);
-        patch.Accept(w);
-    } else {
-        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-        patch.Accept(w);
-    }
-    if (std::fwrite(sb.GetString(), 1, sb.GetSize(), stdout) != sb.GetSize() ||
-        std::fputc('\n', stdout) == EOF || std::fflush(stdout) != 0) {
+    if (!relpatch_cli::write_document(STDOUT_FILENO, patch, args.pretty, false)) {
         std::fprintf(stderr, "relpatch diff: cannot write standard output: %s\n",
                      std::strerror(errno));
         return exit_usage;

@@ -19,13 +19,10 @@
 // size plus its DOM at the peak. --inverse runs the DOM path first for its undo log, and frees the
 // DOM before the text path runs.
 
+#include "cli_common.hpp"
 #include "diff_command.hpp"
 
 #include <relpatch/relpatch.hpp>
-
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -43,8 +40,13 @@
 
 namespace {
 
-constexpr int exit_refused = 1;
-constexpr int exit_usage = 2;
+using relpatch_cli::exit_refused;
+using relpatch_cli::exit_usage;
+using relpatch_cli::named;
+using relpatch_cli::read_all;
+using relpatch_cli::read_path;
+using relpatch_cli::write_all;
+using relpatch_cli::write_document;
 
 // Documents nest deeper than patches may, but RapidJSON's Writer recurses once per level.
 constexpr std::size_t max_document_depth = relpatch::hard_max_depth;
@@ -80,11 +82,6 @@ const char usage_text[] =
 int usage(const std::string& problem) {
     std::fprintf(stderr, "relpatch: %s\n%s", problem.c_str(), usage_text);
     return exit_usage;
-}
-
-// "DOC (path/to/doc.json)": every message about a file says which argument it was.
-std::string named(const char* role, const std::string& path) {
-    return std::string(role) + " (" + path + ")";
 }
 
 // Prints "relpatch: <what>: <strerror(errno)>" and returns exit_usage.
@@ -171,102 +168,7 @@ int parse_arguments(int argc, char** argv, options& opt) {
     return -1;
 }
 
-// Reads `fd` to its end into `out`. A regular file's size is reserved up front, so a large
-// document costs its size once rather than the doubling growth of repeated appends.
-bool read_all(int fd, std::string& out) {
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        out.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n == 0) return true;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        out.append(buf, static_cast<std::size_t>(n));
-    }
-}
-
-// Reads a path given on the command line ("-" is standard input).
-bool read_path(const std::string& path, std::string& out) {
-    if (path == "-") return read_all(STDIN_FILENO, out);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    const bool ok = read_all(fd, out);
-    const int e = errno;
-    ::close(fd);
-    errno = e;
-    return ok;
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
-
-// A RapidJSON output stream writing through a fixed buffer to a file descriptor, so the
-// serialized document is never held in memory whole. After a failed write it drops the rest;
-// ok() and error() tell what happened.
-class fd_stream {
-public:
-    using Ch = char;
-    explicit fd_stream(int fd) noexcept : fd_(fd) {}
-    fd_stream(const fd_stream&) = delete;
-    fd_stream& operator=(const fd_stream&) = delete;
-
-    void Put(char c) {
-        if (size_ == sizeof buffer_) Flush();
-        buffer_[size_++] = c;
-    }
-    void Flush() {
-        if (error_ == 0 && !write_all(fd_, buffer_, size_)) error_ = errno != 0 ? errno : EIO;
-        size_ = 0;
-    }
-    bool ok() const noexcept { return error_ == 0; }
-    int error() const noexcept { return error_; }
-
-private:
-    int fd_;
-    int error_ = 0;
-    std::size_t size_ = 0;
-    char buffer_[65536];
-};
-
-// Writes `doc` to `fd`, preceded by a byte order mark when DOC had one and followed by a
-// newline. On failure errno is set.
-bool write_document(int fd, const rapidjson::Document& doc, bool pretty, bool bom) {
-    fd_stream out(fd);
-    if (bom)
-        for (const char c : std::string_view("\xEF\xBB\xBF")) out.Put(c);
-    bool accepted;
-    if (pretty) {
-        rapidjson::PrettyWriter<fd_stream> w(out);
-        w.SetIndent(' ', 2);
-        accepted = doc.Accept(w);
-    } else {
-        rapidjson::Writer<fd_stream> w(out);
-        accepted = doc.Accept(w);
-    }
-    out.Put('\n');
-    out.Flush();
-    if (!accepted && out.ok())
-        errno = EINVAL;  // a NaN or infinity, which parsing never yields
-    else
-        errno = out.error();
-    return accepted && out.ok();
-}
 
 // DOC when rewritten in place: its resolved path, and an open descriptor on it that holds an
 // exclusive flock for as long as the process runs.
@@ -385,41 +287,15 @@ int replace_document(const locked_file& doc, const std::string& doc_path, Write&
 // Explains why DOC could not be parsed, naming it DOC, with the byte offset in the file.
 int report_invalid_document(const relpatch::result& parsed, const std::string& doc_path,
                             std::size_t max_depth) {
-    const std::string doc = named("DOC", doc_path);
-    const std::string at = " at byte " + std::to_string(parsed.offset());
-    switch (parsed.code()) {
-    case relpatch::errc::document_too_deep:
-        return fatal(doc + " nests deeper than " + std::to_string(max_depth) + " levels" + at +
-                     (max_depth == max_pretty_depth
-                          ? ", the most --pretty indents; leave out --pretty"
-                          : std::string()));
-    case relpatch::errc::invalid_encoding: return fatal(doc + " is not valid UTF-8" + at);
-    case relpatch::errc::out_of_memory: return fatal(doc + ": out of memory while parsing");
-    default:
-        const char* detail = parsed.detail();
-        return fatal(doc + " is not valid JSON" + at + (detail ? std::string(": ") + detail : ""));
-    }
+    std::string message =
+        relpatch_cli::invalid_document_message(parsed, named("DOC", doc_path), max_depth);
+    if (parsed.code() == relpatch::errc::document_too_deep && max_depth == max_pretty_depth)
+        message += ", the most --pretty indents; leave out --pretty";
+    return fatal(message);
 }
 
-void report_refusal(const relpatch::result& r) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    w.StartObject();
-    w.Key("error");
-    w.String(relpatch::errc_name(r.code()));
-    w.Key("op");
-    if (r.has_op_index())
-        w.Uint64(r.op_index());
-    else
-        w.Null();
-    w.Key("message");
-    const std::string message = r.message();
-    w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-    w.Key("status");
-    w.Int(r.http_status());
-    w.EndObject();
-    std::fprintf(stderr, "%s\n", sb.GetString());
-}
+// The refusal as a JSON object on stderr; `relpatch` has always left out "path".
+void report_refusal(const relpatch::result& r) { relpatch_cli::report_refusal(r, false); }
 
 // True when `root` nests more than `limit` arrays and objects deep (`root` is at depth 1).
 // Iterative, and stops at the first value too deep.

@@ -104,13 +104,8 @@ struct ascii_words {
 template <class V, class Allocator>
 inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
     using Ch = typename V::Ch;
-    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
-    struct frame {
-        const V* v;
-        std::size_t next;
-    };
-    pod_vector<frame> frames;
+    using Builder = value_builder<V, Allocator>;
+    pod_vector<walk_frame<V>> frames;  // reused, with its storage, by every value
     bool out_of_memory = false;
 
     // Member names and op names are constant strings in static storage: nothing to allocate,
@@ -122,57 +117,6 @@ inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
         static const Ch empty[1] = {Ch()};  // RapidJSON asserts on a null string, even empty
         b.String(text.empty() ? empty : text.data(),
                  static_cast<RAPIDJSON_NAMESPACE::SizeType>(text.size()), true);
-    };
-    const auto emit = [&](Builder& b, const V& x) noexcept {
-        switch (x.GetType()) {
-        case RAPIDJSON_NAMESPACE::kNullType: b.Null(); break;
-        case RAPIDJSON_NAMESPACE::kFalseType: b.Bool(false); break;
-        case RAPIDJSON_NAMESPACE::kTrueType: b.Bool(true); break;
-        case RAPIDJSON_NAMESPACE::kStringType:
-            b.String(x.GetString(), x.GetStringLength(), true);
-            break;
-        case RAPIDJSON_NAMESPACE::kNumberType:
-            if (x.IsUint64())
-                b.Uint64(x.GetUint64());
-            else if (x.IsInt64())
-                b.Int64(x.GetInt64());
-            else
-                b.Double(x.GetDouble());
-            break;
-        case RAPIDJSON_NAMESPACE::kArrayType:
-            b.StartArray();
-            if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
-            break;
-        case RAPIDJSON_NAMESPACE::kObjectType:
-            b.StartObject();
-            if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
-            break;
-        }
-    };
-    // The value of an operation, without recursion (as deep_copy does).
-    const auto value = [&](Builder& b, const V& root) noexcept {
-        emit(b, root);
-        while (!out_of_memory && !frames.empty()) {
-            frame& f = frames.back();
-            const V& c = *f.v;
-            if (c.IsArray()) {
-                if (f.next == c.Size()) {
-                    b.EndArray(c.Size());
-                    frames.pop_back();
-                    continue;
-                }
-                emit(b, c[static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.next++)]);
-            } else {
-                if (f.next == c.MemberCount()) {
-                    b.EndObject(c.MemberCount());
-                    frames.pop_back();
-                    continue;
-                }
-                const auto& m = members(c).begin()[f.next++];
-                b.Key(m.name.GetString(), m.name.GetStringLength(), true);
-                emit(b, m.value);
-            }
-        }
     };
     const auto generate = [&](Builder& b) noexcept {
         const auto& ops = d.ops();
@@ -193,7 +137,7 @@ inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
             string(b, d.text(op.path, op.path_size));
             if (op.value != nullptr) {
                 key(b, ascii_words<Ch>::value);
-                value(b, *op.value);
+                if (!emit_value(b, *op.value, frames)) out_of_memory = true;
                 ++members_count;
             }
             b.EndObject(static_cast<RAPIDJSON_NAMESPACE::SizeType>(members_count));
@@ -201,12 +145,7 @@ inline errc build_patch(const differ<V>& d, V& out, Allocator& alloc) noexcept {
         b.EndArray(static_cast<RAPIDJSON_NAMESPACE::SizeType>(ops.size()));
         return !out_of_memory;
     };
-    RAPIDJSON_NAMESPACE::CrtAllocator stack_allocator;
-    Builder builder(&alloc, 1024, &stack_allocator);
-    builder.Populate(generate);
-    if (out_of_memory) return errc::out_of_memory;
-    out.Swap(builder);
-    return errc::success;
+    return build_value(out, alloc, generate);
 }
 
 // Proposes the patch to the policy, as apply_patch would: check() for each operation on

@@ -6,7 +6,8 @@
 // stack), each charging a work meter:
 // - compare(): RFC 6902 equality ("test"), or identity of serialization (changed());
 // - measure(): depth and the exact bytes a copy takes in a RapidJSON allocator;
-// - deep_copy(): a copy with exactly sized arrays and objects that never shares strings;
+// - emit_value() / deep_copy(): a value into a document builder, and a copy with exactly sized
+//   arrays and objects that never shares strings;
 // - insert_element() / insert_member(): order-preserving inserts at memmove speed.
 
 #include <relpatch/error.hpp>
@@ -384,29 +385,23 @@ inline errc measure(const V& v, std::size_t max_depth, std::size_t max_bytes, wo
 
 // --- copying -----------------------------------------------------------------------------------
 
-// Deep copy of `in` into `out`, allocated in `alloc`. Arrays and objects get exactly their size
-// (built through RapidJSON's own document builder, as parsing does), strings are always copied
-// (1.1.0's copy constructor shares constant strings, which would point into the patch), numbers
-// keep their representation. Allocates exactly what measure() reports. Time O(size of in);
-// memory O(depth) frames plus the builder's stack.
-template <class V, class Allocator>
-inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
-    if (!in.IsArray() && !in.IsObject()) {
-        if (in.IsString())
-            out.SetString(in.GetString(), in.GetStringLength(), alloc);
-        else
-            out.CopyFrom(in, alloc);  // a number, boolean or null: nothing to share
-        return errc::success;
-    }
-    using Builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
-                                                         RAPIDJSON_NAMESPACE::CrtAllocator>;
-    struct frame {
-        const V* v;
-        std::size_t next;
-    };
-    small_vector<frame, 16> frames;
+// A value being walked without recursion: the value and the index of its next child.
+template <class V>
+struct walk_frame {
+    const V* v;
+    std::size_t next;
+};
+
+// Emits `in` into `b`, a RapidJSON handler (a document builder), without recursion: arrays and
+// objects are walked on `frames`, a stack of walk_frame<V> (push_back() false when it cannot
+// grow, back(), pop_back(), empty()). Strings, member names included, are always copied; numbers
+// keep their representation. `frames` is empty on entry and left empty on success, so a caller
+// may reuse it, and its storage, for the next value. False when `frames` cannot grow (out of
+// memory); `b` then holds an unfinished value. Time O(size of in); memory O(depth) frames.
+template <class V, class Handler, class Frames>
+inline bool emit_value(Handler& b, const V& in, Frames& frames) noexcept {
     bool out_of_memory = false;
-    const auto emit = [&](Builder& b, const V& x) noexcept {
+    const auto emit = [&](const V& x) noexcept {
         switch (x.GetType()) {
         case RAPIDJSON_NAMESPACE::kNullType: b.Null(); break;
         case RAPIDJSON_NAMESPACE::kFalseType: b.Bool(false); break;
@@ -424,45 +419,80 @@ inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
             break;
         case RAPIDJSON_NAMESPACE::kArrayType:
             b.StartArray();
-            if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
+            if (!frames.push_back(walk_frame<V>{&x, 0})) out_of_memory = true;
             break;
         case RAPIDJSON_NAMESPACE::kObjectType:
             b.StartObject();
-            if (!frames.push_back(frame{&x, 0})) out_of_memory = true;
+            if (!frames.push_back(walk_frame<V>{&x, 0})) out_of_memory = true;
             break;
         }
     };
-    const auto generate = [&](Builder& b) noexcept {
-        emit(b, in);
-        while (!out_of_memory && !frames.empty()) {
-            frame& f = frames.back();
-            const V& c = *f.v;
-            if (c.IsArray()) {
-                if (f.next == c.Size()) {
-                    b.EndArray(c.Size());
-                    frames.pop_back();
-                    continue;
-                }
-                emit(b, c[static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.next++)]);
-            } else {
-                if (f.next == c.MemberCount()) {
-                    b.EndObject(c.MemberCount());
-                    frames.pop_back();
-                    continue;
-                }
-                const auto& m = members(c).begin()[f.next++];
-                b.Key(m.name.GetString(), m.name.GetStringLength(), true);
-                emit(b, m.value);
+    emit(in);
+    while (!out_of_memory && !frames.empty()) {
+        walk_frame<V>& f = frames.back();
+        const V& c = *f.v;
+        if (c.IsArray()) {
+            if (f.next == c.Size()) {
+                b.EndArray(c.Size());
+                frames.pop_back();
+                continue;
             }
+            emit(c[static_cast<RAPIDJSON_NAMESPACE::SizeType>(f.next++)]);
+        } else {
+            if (f.next == c.MemberCount()) {
+                b.EndObject(c.MemberCount());
+                frames.pop_back();
+                continue;
+            }
+            const auto& m = members(c).begin()[f.next++];
+            b.Key(m.name.GetString(), m.name.GetStringLength(), true);
+            emit(m.value);
         }
-        return !out_of_memory;
+    }
+    return !out_of_memory;
+}
+
+// RapidJSON's document builder for values of V allocated in `Allocator`: arrays and objects
+// get exactly their size, as parsing gives them. Its stack is on the C heap.
+template <class V, class Allocator>
+using value_builder = RAPIDJSON_NAMESPACE::GenericDocument<typename V::EncodingType, Allocator,
+                                                           RAPIDJSON_NAMESPACE::CrtAllocator>;
+
+// Builds one value into `out`, in `alloc`: `generate(value_builder<V, Allocator>&)` makes the
+// builder's calls for it and returns false when it ran out of memory (`out` is then untouched).
+template <class V, class Allocator, class Generate>
+inline errc build_value(V& out, Allocator& alloc, Generate&& generate) noexcept {
+    bool ok = false;
+    const auto populate = [&](value_builder<V, Allocator>& b) noexcept {
+        ok = generate(b);
+        return ok;
     };
     RAPIDJSON_NAMESPACE::CrtAllocator stack_allocator;
-    Builder builder(&alloc, 1024, &stack_allocator);
-    builder.Populate(generate);
-    if (out_of_memory) return errc::out_of_memory;
+    value_builder<V, Allocator> builder(&alloc, 1024, &stack_allocator);
+    builder.Populate(populate);
+    if (!ok) return errc::out_of_memory;
     out.Swap(builder);
     return errc::success;
+}
+
+// Deep copy of `in` into `out`, allocated in `alloc`. Arrays and objects get exactly their size
+// (built through RapidJSON's own document builder, as parsing does), strings are always copied
+// (1.1.0's copy constructor shares constant strings, which would point into the patch), numbers
+// keep their representation. Allocates exactly what measure() reports. Time O(size of in);
+// memory O(depth) frames plus the builder's stack.
+template <class V, class Allocator>
+inline errc deep_copy(V& out, const V& in, Allocator& alloc) noexcept {
+    if (!in.IsArray() && !in.IsObject()) {
+        if (in.IsString())
+            out.SetString(in.GetString(), in.GetStringLength(), alloc);
+        else
+            out.CopyFrom(in, alloc);  // a number, boolean or null: nothing to share
+        return errc::success;
+    }
+    small_vector<walk_frame<V>, 16> frames;
+    return build_value(out, alloc, [&](value_builder<V, Allocator>& b) noexcept {
+        return emit_value(b, in, frames);
+    });
 }
 
 // --- growing containers ------------------------------------------------------------------------
