@@ -32,9 +32,8 @@ namespace {
 
 using relpatch_bench::complete_patch;
 
-void phase_args(benchmark::internal::Benchmark* b) {
-    for (int n : {1, 10, 100, 1000}) b->Arg(n);
-}
+using relpatch_bench::check;
+using relpatch_bench::phase_args;
 
 // The release document as examples/release.json lays it out.
 std::string stored_document(int phases) {
@@ -47,20 +46,12 @@ std::string stored_document(int phases) {
     return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }
 
+// relpatch_bench::measure, with the document's bytes as the throughput.
 template <class F>
 void measure(benchmark::State& state, const std::string& doc, F&& body) {
-    relpatch_test_allocations = 0;
-    relpatch_test_counting = true;
-    for (auto _ : state) body();
-    relpatch_test_counting = false;
-    state.counters["allocs/op"] = benchmark::Counter(static_cast<double>(relpatch_test_allocations),
-                                                     benchmark::Counter::kAvgIterations);
+    relpatch_bench::measure(state, body);
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(doc.size()));
-}
-
-void check(benchmark::State& state, bool ok) {
-    if (!ok) state.SkipWithError("unexpected outcome");
 }
 
 // Checks that `out` is `doc` with the last phase's "complete" set to true.
