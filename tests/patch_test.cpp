@@ -354,6 +354,22 @@ TEST(Changed, JudgingOutOfWorkSaysChanged) {
     ASSERT_EQ(tight.code, errc::success);
     EXPECT_EQ(tight.doc, ample.doc);
     EXPECT_TRUE(tight.changed);  // conservative: the comparison could not be afforded
+
+    // An identical container written once changes nothing, known when it was written: no
+    // judging is needed, so even the tightest budget answers "unchanged".
+    const std::string same = R"([{"op":"replace","path":"/x","value":)" + big + "}]";
+    std::size_t lo2 = 1, hi2 = std::size_t{1} << 20;
+    while (lo2 < hi2) {
+        lim.max_work = lo2 + (hi2 - lo2) / 2;
+        if (run(doc, same, lim).code == errc::success)
+            hi2 = lim.max_work;
+        else
+            lo2 = lim.max_work + 1;
+    }
+    lim.max_work = lo2;
+    const auto once = run(doc, same, lim);
+    ASSERT_EQ(once.code, errc::success);
+    EXPECT_FALSE(once.changed);
 }
 
 TEST(Limits, SelfCopyingPatchCannotExhaustMemory) {
