@@ -335,39 +335,34 @@ TEST(Changed, JudgingOutOfWorkSaysChanged) {
     const std::string patch =
         R"([{"op":"replace","path":"/x","value":[]},{"op":"replace","path":"/x","value":)" + big +
         "}]";
-    relpatch::limits lim;
-    const auto ample = run(doc, patch, lim);
+    // The smallest max_work under which `p` applies to `doc` (applying is monotone in it).
+    const auto tightest = [&](const std::string& p) {
+        relpatch::limits l;
+        std::size_t lo = 1, hi = std::size_t{1} << 20;
+        while (lo < hi) {
+            l.max_work = lo + (hi - lo) / 2;
+            if (run(doc, p, l).code == errc::success)
+                hi = l.max_work;
+            else
+                lo = l.max_work + 1;
+        }
+        l.max_work = lo;
+        return l;
+    };
+    const auto ample = run(doc, patch);
     ASSERT_EQ(ample.code, errc::success);
     EXPECT_FALSE(ample.changed);
-    // Find a budget that lets the patch apply but not the comparison of the two 2000-element
-    // arrays: the smallest that applies.
-    std::size_t lo = 1, hi = std::size_t{1} << 20;
-    while (lo < hi) {
-        lim.max_work = lo + (hi - lo) / 2;
-        if (run(doc, patch, lim).code == errc::success)
-            hi = lim.max_work;
-        else
-            lo = lim.max_work + 1;
-    }
-    lim.max_work = lo;
-    const auto tight = run(doc, patch, lim);
+    // At the smallest budget that lets the patch apply, the comparison of the two 2000-element
+    // arrays cannot be afforded.
+    const auto tight = run(doc, patch, tightest(patch));
     ASSERT_EQ(tight.code, errc::success);
     EXPECT_EQ(tight.doc, ample.doc);
-    EXPECT_TRUE(tight.changed);  // conservative: the comparison could not be afforded
+    EXPECT_TRUE(tight.changed);  // conservative
 
     // An identical container written once changes nothing, known when it was written: no
     // judging is needed, so even the tightest budget answers "unchanged".
     const std::string same = R"([{"op":"replace","path":"/x","value":)" + big + "}]";
-    std::size_t lo2 = 1, hi2 = std::size_t{1} << 20;
-    while (lo2 < hi2) {
-        lim.max_work = lo2 + (hi2 - lo2) / 2;
-        if (run(doc, same, lim).code == errc::success)
-            hi2 = lim.max_work;
-        else
-            lo2 = lim.max_work + 1;
-    }
-    lim.max_work = lo2;
-    const auto once = run(doc, same, lim);
+    const auto once = run(doc, same, tightest(same));
     ASSERT_EQ(once.code, errc::success);
     EXPECT_FALSE(once.changed);
 }
