@@ -352,24 +352,6 @@ int write_inverse(const std::string& path, const rapidjson::Document& inverse) {
     return 0;
 }
 
-// True when the JSON text `text` nests more than `limit` arrays and objects deep. The text is
-// valid JSON (apply_patch_to_text's output), so counting brackets outside strings is enough.
-bool text_nests_deeper_than(std::string_view text, std::size_t limit) {
-    std::size_t depth = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '"') {
-            for (++i; i < text.size() && text[i] != '"'; ++i)
-                if (text[i] == '\\') ++i;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
 // The whitespace `text` ends with ("\n", "\r\n", ...).
 std::string_view trailing_whitespace(std::string_view text) {
     const std::size_t end = text.find_last_not_of(" \t\r\n");
@@ -463,11 +445,8 @@ int run_text(const options& opt, const locked_file& locked, std::string& doc_tex
     const std::string_view tail = trailing_whitespace(doc_text);
     if (!tail.empty() && trailing_whitespace(out) != tail) out.append(tail);
     std::string().swap(doc_text);
-    // As on the reformatting path, DOC stays within max_document_depth after the patch.
-    if (r.changed() && text_nests_deeper_than(out, max_document_depth)) {
-        report_refusal(relpatch::result(relpatch::errc::document_too_deep));
-        return exit_refused;
-    }
+    // DOC stays within max_document_depth after the patch: apply_patch_to_text refuses with
+    // document_too_deep otherwise (lim above), as the DOM path does.
     if (opt.check) return 0;
     const auto write_out = [&](int fd) { return write_all(fd, out.data(), out.size()); };
     if (opt.in_place) {
