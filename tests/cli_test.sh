@@ -254,8 +254,10 @@ if [ "$(id -u)" -eq 0 ]; then
         chmod 711 "$work"
         mkdir "$work/open" && chmod 777 "$work/open"
         cp "$ex/release.json" "$work/open/root.json" && chmod 666 "$work/open/root.json"
+        # The patch beside DOC: the source tree may sit where that user cannot read it.
+        cp "$ex/complete-phase-2.patch.json" "$work/open/patch.json" && chmod 644 "$work/open/patch.json"
         check "cannot give away: exit 2" bash -c 'setpriv --reuid=65534 --regid=65534 --clear-groups "$1" --in-place "$2" "$3" 2>"$4"; [ $? -eq 2 ]' \
-            _ "$cli" "$work/open/root.json" "$ex/complete-phase-2.patch.json" "$work/err"
+            _ "$cli" "$work/open/root.json" "$work/open/patch.json" "$work/err"
         check "says it cannot keep the owner" has err "its owner (uid 0, gid 0)"
         check "file untouched" cmp -s "$work/open/root.json" "$ex/release.json"
         check "no temporary left by a failed chown" test "$(ls -A "$work/open" | grep -c relpatch)" -eq 0
