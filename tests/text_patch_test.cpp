@@ -1102,4 +1102,94 @@ TEST(TextPatch, ScannerRecordsTargets) {
     EXPECT_EQ(span(0), text.substr(1, text.size() - 2));
 }
 
+// The SSE2 scan classifies the text in 64-byte blocks (json_validate.hpp): each fragment below,
+// valid or not, is moved across block boundaries and the text's end (lengths 0 to 200), inside
+// a string and after whitespace, and the two scans must agree on the verdict, the error's
+// offset and reason, and where the target value lies.
+template <bool Simd>
+struct scan_outcome {
+    relpatch::detail::scan_status status;
+    std::size_t offset = 0;
+    std::string reason;
+    std::size_t begin = 0, end = 0;
+};
+
+template <bool Simd>
+scan_outcome<Simd> scan_with(const std::string& text) {
+    relpatch::detail::target_set targets;
+    relpatch::pointer a;
+    EXPECT_TRUE(targets.init());
+    EXPECT_EQ(relpatch::pointer::parse("/a", a), errc::success);
+    const auto node = targets.add(a, 10);
+    EXPECT_TRUE(targets.seal());
+    relpatch::detail::json_scanner<Simd> scanner(&targets);
+    scan_outcome<Simd> o;
+    o.status = scanner.scan(text.data(), text.size(), 100, true);
+    if (o.status == relpatch::detail::scan_status::invalid) {
+        o.offset = scanner.error_offset();
+        o.reason = scanner.error_reason();
+    } else {
+        o.begin = targets[node].begin;
+        o.end = targets[node].end;
+    }
+    return o;
+}
+
+TEST(TextPatch, ScansAgreeAcrossBlockBoundaries) {
+    const std::string fragments[] = {
+        "\"x\"",
+        "\"a\\\"b\"",
+        "\"\\\\\"",
+        "\"\\u00e9\\ud83d\\ude00\"",
+        "\"\xC3\xA9\"",
+        "\"\xF0\x9F\x98\x80\"",
+        "\"\xC3\"",
+        "\"\xE2\x82\"",
+        "\"\x01\"",
+        "\"\t\"",
+        "\"\\x\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"abc",
+        "\"abc\\",
+        "\"\x80\"",
+        "12.5e+3",
+        "-0",
+        "01",
+        "1e400",
+        "true",
+        "nul",
+        "[1, 2 ,\n\t 3]",
+        "{\"b\" :\r\n {}}",
+        "[1,]",
+        "\x01",
+        "\xC3\xA9",
+        "\"\x7F\"",
+    };
+    std::size_t compared = 0;
+    for (const std::string& fragment : fragments) {
+        for (std::size_t pad = 0; pad <= 200; ++pad) {
+            // The fragment after `pad` bytes of whitespace, as the target's value; then inside a
+            // string that fills the same bytes; then at the very end of the text.
+            const std::string spaced = "{\"a\":" + std::string(pad, pad % 3 ? ' ' : '\n') +
+                                       fragment + std::string(pad % 7, ' ') + "}";
+            const std::string in_string =
+                "{\"s\":\"" + std::string(pad, 'x') + "\",\"a\":" + fragment + "}";
+            const std::string at_end = "{\"a\":" + std::string(pad, ' ') + fragment;
+            for (const std::string* text : {&spaced, &in_string, &at_end}) {
+                SCOPED_TRACE(testing::PrintToString(*text));
+                const auto simd = scan_with<true>(*text);
+                const auto portable = scan_with<false>(*text);
+                ASSERT_EQ(simd.status, portable.status);
+                EXPECT_EQ(simd.offset, portable.offset);
+                EXPECT_EQ(simd.reason, portable.reason);
+                EXPECT_EQ(simd.begin, portable.begin);
+                EXPECT_EQ(simd.end, portable.end);
+                ++compared;
+            }
+        }
+    }
+    EXPECT_EQ(compared, std::size(fragments) * 201 * 3);
+}
+
 }  // namespace

@@ -22,6 +22,19 @@
 #error "relpatch does not support RAPIDJSON_USE_MEMBERSMAP=1: it edits member arrays directly"
 #endif
 
+// The scanner's inner steps, inlined into its one loop so that its state stays in registers; and
+// the rare step it keeps out of that loop.
+#if defined(__GNUC__) || defined(__clang__)
+#define RELPATCH_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
+#define RELPATCH_DETAIL_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define RELPATCH_DETAIL_ALWAYS_INLINE __forceinline
+#define RELPATCH_DETAIL_NOINLINE __declspec(noinline)
+#else
+#define RELPATCH_DETAIL_ALWAYS_INLINE inline
+#define RELPATCH_DETAIL_NOINLINE
+#endif
+
 namespace relpatch {
 namespace detail {
 

@@ -22,9 +22,10 @@
 // object and the kind of its first member with a given name (the release policies' "complete"
 // of every phase).
 //
-// String contents are skipped 16 bytes at a time with SSE2 where it is available (x86-64's
-// baseline); `json_scanner<false>`, or defining RELPATCH_NO_SIMD before including relpatch
-// (consistently in every translation unit of a program), selects the portable byte loop.
+// With SSE2 where it is available (x86-64's baseline), whitespace runs and string contents are
+// skipped with masks made 64 bytes at a time (see classify_block); `json_scanner<false>`, or
+// defining RELPATCH_NO_SIMD before including relpatch (consistently in every translation unit
+// of a program), selects the portable byte loop.
 
 #include <relpatch/error.hpp>
 #include <relpatch/limits.hpp>
@@ -296,50 +297,94 @@ private:
         return table.bytes[static_cast<unsigned char>(c)];
     }
 
-#if RELPATCH_DETAIL_SSE2
-    static unsigned first_bit(unsigned mask) noexcept {
-#if defined(_MSC_VER) && !defined(__clang__)
-        unsigned long i;
-        _BitScanForward(&i, mask);
-        return static_cast<unsigned>(i);
-#else
-        return static_cast<unsigned>(__builtin_ctz(mask));
-#endif
-    }
-#endif
-
     bool fail(const char* p, const char* why) noexcept {
         error_offset_ = static_cast<std::size_t>(p - text_);
         error_reason_ = why;
         return false;
     }
 
-    // Most tokens follow no whitespace, or one space (after ':' or ','): those two cases are
-    // decided here, inline; runs (line breaks and indentation) go to skip_ws_run.
-    const char* skip_ws(const char* p) const noexcept {
-        if (p == end_ || static_cast<unsigned char>(*p) > ' ') return p;
+#if RELPATCH_DETAIL_SSE2
+    static unsigned first_bit(std::uint64_t mask) noexcept {
+#if defined(_MSC_VER) && !defined(__clang__)
+        unsigned long i;
+        _BitScanForward64(&i, mask);
+        return static_cast<unsigned>(i);
+#else
+        return static_cast<unsigned>(__builtin_ctzll(mask));
+#endif
+    }
+
+    // The SSE2 scan classifies the text 64 bytes at a time, each block once: a block starts at
+    // a multiple of 64 from text_, and two masks say, bit i for its byte i, which bytes are not
+    // whitespace and which need attention inside a string ('"', '\\', control characters,
+    // bytes >= 0x80). Past end_ a block reads as zero bytes, which are both, so that every
+    // search stops at end_. The end of a run of whitespace or of a string's plain bytes is then
+    // a shift and a bit scan of a mask already made, whatever the run's length: the next step
+    // of the scan does not wait for a load and compare at the position this one found.
+    RELPATCH_DETAIL_NOINLINE void classify_block(std::size_t at) noexcept {
+        block_ = at & ~std::size_t{63};
+        const char* b = text_ + block_;
+        alignas(16) char tail[64];
+        if (size_ - block_ < 64) {
+            std::memset(tail, 0, sizeof tail);
+            if (size_ > block_) std::memcpy(tail, b, size_ - block_);
+            b = tail;
+        }
+        const __m128i space = _mm_set1_epi8(' ');
+        const __m128i lf = _mm_set1_epi8('\n');
+        const __m128i cr = _mm_set1_epi8('\r');
+        const __m128i tab = _mm_set1_epi8('\t');
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        std::uint64_t ws = 0;
+        std::uint64_t special = 0;
+        for (unsigned k = 0; k < 4; ++k) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
+            const __m128i w =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+            // Signed: bytes >= 0x80 are negative, so "less than a space" also finds them.
+            const __m128i s =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                             _mm_cmplt_epi8(v, space));
+            ws |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(w)))
+                  << (16 * k);
+            special |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s)))
+                       << (16 * k);
+        }
+        not_ws_ = ~ws;
+        special_ = special;
+    }
+
+    // The first position at or after `p` whose bit is set in not_ws_ (NotWs) or special_.
+    template <bool NotWs>
+    RELPATCH_DETAIL_ALWAYS_INLINE const char* next_marked(const char* p) noexcept {
+        for (;;) {
+            const auto at = static_cast<std::size_t>(p - text_);
+            const std::size_t off = at - block_;  // wraps around below block_
+            if (off < 64) {
+                const std::uint64_t bits = (NotWs ? not_ws_ : special_) >> off;
+                if (bits != 0) return p + first_bit(bits);
+                p = text_ + block_ + 64;
+            }
+            classify_block(static_cast<std::size_t>(p - text_));
+        }
+    }
+#endif
+
+    // Most tokens follow no whitespace: that case is decided inline. The portable scan also
+    // decides one space (after ':' or ',') inline; longer runs go to skip_ws_run.
+    RELPATCH_DETAIL_ALWAYS_INLINE const char* skip_ws(const char* p) noexcept {
+        if (p != end_ && static_cast<unsigned char>(*p) > ' ') return p;
+#if RELPATCH_DETAIL_SSE2
+        if constexpr (Simd) return next_marked<true>(p);
+#endif
+        if (p == end_) return p;
         if (*p == ' ' && end_ - p > 1 && static_cast<unsigned char>(p[1]) > ' ') return p + 1;
         return skip_ws_run(p);
     }
 
     const char* skip_ws_run(const char* p) const noexcept {
-#if RELPATCH_DETAIL_SSE2
-        if constexpr (Simd) {
-            const __m128i space = _mm_set1_epi8(' ');
-            const __m128i lf = _mm_set1_epi8('\n');
-            const __m128i cr = _mm_set1_epi8('\r');
-            const __m128i tab = _mm_set1_epi8('\t');
-            while (end_ - p >= 16) {
-                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-                const __m128i ws =
-                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
-                const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFFu;
-                if (other != 0) return p + first_bit(other);
-                p += 16;
-            }
-        }
-#endif
         while (p != end_ && is_ws(static_cast<unsigned char>(*p))) ++p;
         return p;
     }
@@ -373,31 +418,11 @@ private:
 
     // After the opening quote: the position after the closing quote, or nullptr. Sets
     // `escaped` when the string holds an escape.
-    const char* string(const char* p, bool& escaped) noexcept {
+    RELPATCH_DETAIL_ALWAYS_INLINE const char* string(const char* p, bool& escaped) noexcept {
         for (;;) {
 #if RELPATCH_DETAIL_SSE2
             if constexpr (Simd) {
-                const __m128i quote = _mm_set1_epi8('"');
-                const __m128i backslash = _mm_set1_epi8('\\');
-                const __m128i space = _mm_set1_epi8(' ');
-                bool found = false;
-                while (end_ - p >= 16) {
-                    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-                    // Signed: bytes >= 0x80 are negative, so "less than a space" also finds
-                    // them, with the control characters.
-                    const __m128i special = _mm_or_si128(
-                        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                        _mm_cmplt_epi8(v, space));
-                    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-                    if (mask != 0) {
-                        p += first_bit(mask);
-                        found = true;
-                        break;
-                    }
-                    p += 16;
-                }
-                if (!found)
-                    while (p != end_ && plain(*p)) ++p;
+                p = next_marked<false>(p);
             } else {
                 while (p != end_ && plain(*p)) ++p;
             }
@@ -598,6 +623,11 @@ private:
     small_vector<frame, 16> frames_;
     small_vector<char, 256> name_buffer_;
     std::uint64_t kinds_[hard_max_depth / 64 + 1];  // bit d: the container at depth d is an array
+#if RELPATCH_DETAIL_SSE2
+    std::size_t block_ = 0;      // the classified block: [block_, block_ + 64) of the text
+    std::uint64_t not_ws_ = 0;   // its bytes that are not whitespace
+    std::uint64_t special_ = 0;  // its bytes that end a string's plain run
+#endif
 };
 
 template <bool Simd, class Sink>
@@ -609,6 +639,9 @@ inline scan_status json_scanner<Simd, Sink>::scan(const char* text, std::size_t 
     depth_ = 0;
     tracked_depth_ = 0;
     frames_.clear();
+#if RELPATCH_DETAIL_SSE2
+    block_ = static_cast<std::size_t>(-64);  // none yet: the first search classifies one
+#endif
     clear_pending();
     if (max_depth > hard_max_depth) max_depth = hard_max_depth;
     if (targets_ != nullptr) {
