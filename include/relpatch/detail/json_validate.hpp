@@ -321,8 +321,21 @@ private:
     // search stops at end_. The end of a run of whitespace or of a string's plain bytes is then
     // a shift and a bit scan of a mask already made, whatever the run's length: the next step
     // of the scan does not wait for a load and compare at the position this one found.
+    // Compact text has no runs of whitespace to skip: the whitespace mask is made only once the
+    // text has needed one (ws_wanted_), for every block from then on.
     RELPATCH_DETAIL_NOINLINE void classify_block(std::size_t at) noexcept {
         block_ = at & ~std::size_t{63};
+        if (ws_wanted_)
+            classify<true>();
+        else
+            classify<false>();
+    }
+    RELPATCH_DETAIL_NOINLINE void classify_whitespace() noexcept {
+        ws_wanted_ = true;
+        classify<true>();
+    }
+    template <bool Whitespace>
+    RELPATCH_DETAIL_ALWAYS_INLINE void classify() noexcept {
         const char* b = text_ + block_;
         alignas(16) char tail[64];
         if (size_ - block_ < 64) {
@@ -331,29 +344,36 @@ private:
             b = tail;
         }
         const __m128i space = _mm_set1_epi8(' ');
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
         const __m128i lf = _mm_set1_epi8('\n');
         const __m128i cr = _mm_set1_epi8('\r');
         const __m128i tab = _mm_set1_epi8('\t');
-        const __m128i quote = _mm_set1_epi8('"');
-        const __m128i backslash = _mm_set1_epi8('\\');
-        std::uint64_t ws = 0;
         std::uint64_t special = 0;
+        std::uint64_t ws = 0;
         for (unsigned k = 0; k < 4; ++k) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
-            const __m128i w =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
             // Signed: bytes >= 0x80 are negative, so "less than a space" also finds them.
             const __m128i s =
                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
                              _mm_cmplt_epi8(v, space));
-            ws |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(w)))
-                  << (16 * k);
             special |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s)))
                        << (16 * k);
+            if constexpr (Whitespace) {
+                const __m128i w =
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, lf)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+                ws |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(w)))
+                      << (16 * k);
+            }
         }
-        not_ws_ = ~ws;
         special_ = special;
+        if constexpr (Whitespace) {
+            not_ws_ = ~ws;
+            ws_block_ = block_;
+        } else {
+            ws_block_ = static_cast<std::size_t>(-64);  // not made
+        }
     }
 
     // The first position at or after `p` whose bit is set in not_ws_ (NotWs) or special_.
@@ -361,13 +381,17 @@ private:
     RELPATCH_DETAIL_ALWAYS_INLINE const char* next_marked(const char* p) noexcept {
         for (;;) {
             const auto at = static_cast<std::size_t>(p - text_);
-            const std::size_t off = at - block_;  // wraps around below block_
+            const std::size_t off = at - (NotWs ? ws_block_ : block_);  // wraps around below
             if (off < 64) {
                 const std::uint64_t bits = (NotWs ? not_ws_ : special_) >> off;
                 if (bits != 0) return p + first_bit(bits);
                 p = text_ + block_ + 64;
+                continue;
             }
-            classify_block(static_cast<std::size_t>(p - text_));
+            if (NotWs && at - block_ < 64)
+                classify_whitespace();  // the first run of whitespace in the text
+            else
+                classify_block(at);
         }
     }
 #endif
@@ -627,6 +651,8 @@ private:
     std::size_t block_ = 0;      // the classified block: [block_, block_ + 64) of the text
     std::uint64_t not_ws_ = 0;   // its bytes that are not whitespace
     std::uint64_t special_ = 0;  // its bytes that end a string's plain run
+    std::size_t ws_block_ = 0;   // block_ once not_ws_ is made for it
+    bool ws_wanted_ = false;     // the text has runs of whitespace: make not_ws_ for every block
 #endif
 };
 
@@ -641,6 +667,8 @@ inline scan_status json_scanner<Simd, Sink>::scan(const char* text, std::size_t 
     frames_.clear();
 #if RELPATCH_DETAIL_SSE2
     block_ = static_cast<std::size_t>(-64);  // none yet: the first search classifies one
+    ws_block_ = block_;
+    ws_wanted_ = false;
 #endif
     clear_pending();
     if (max_depth > hard_max_depth) max_depth = hard_max_depth;
