@@ -1192,4 +1192,41 @@ TEST(TextPatch, ScansAgreeAcrossBlockBoundaries) {
     EXPECT_EQ(compared, std::size(fragments) * 201 * 3);
 }
 
+// release_policy answers patches of plain "complete" replaces without the text view that
+// ordered_release_policy still builds for its cross-operation check; both must charge max_work
+// alike, so at every budget the two policies give the same answer on patches both accept.
+TEST(TextPatch, ReleaseShortcutChargesAsTheView) {
+    const std::string doc =
+        R"({"name":"r","phases":[{"x":1,"complete":true},{"complete":false,"y":[]},)"
+        R"({"z":{},"complete":false}],"phases":[]})";
+    const std::string patches[] = {
+        R"([{"op":"replace","path":"/phases/1/complete","value":true}])",
+        R"([{"op":"replace","path":"/phases/1/complete","value":true},)"
+        R"({"op":"replace","path":"/phases/2/complete","value":true},)"
+        R"({"op":"replace","path":"/phases/2/complete","value":false}])",
+    };
+    for (const std::string& patch : patches) {
+        SCOPED_TRACE(patch);
+        std::size_t accepted_from = 0;
+        for (std::size_t budget = 0; budget <= 40; ++budget) {
+            SCOPED_TRACE(budget);
+            const limits lim = with(&limits::max_work, budget);
+            std::string plain_out = doc, ordered_out = doc;
+            const relpatch::result plain =
+                text_call<release_policy, true>(doc, patch, plain_out, lim);
+            const relpatch::result ordered =
+                text_call<ordered_release_policy, true>(doc, patch, ordered_out, lim);
+            EXPECT_EQ(plain.code(), ordered.code());
+            EXPECT_EQ(plain.op_index(), ordered.op_index());
+            EXPECT_EQ(plain_out, ordered_out);
+            if (plain && accepted_from == 0) accepted_from = budget;
+            if (!plain) {
+                EXPECT_EQ(plain.code(), errc::work_limit_exceeded);
+            }
+        }
+        // Both ran out of work somewhere below 40 and then applied.
+        EXPECT_GT(accepted_from, 0u);
+    }
+}
+
 }  // namespace

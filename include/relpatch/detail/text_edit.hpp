@@ -233,6 +233,33 @@ inline void settle_edits(std::string_view document, text_plan& plan) noexcept {
               [](const text_edit& a, const text_edit& b) noexcept { return a.begin < b.begin; });
 }
 
+// Whether every op is one release_policy accepts on the scanned document without reading
+// more of it: a replace of a "complete" the scan found to be a boolean, at /phases/N/complete
+// (N canonical: the scan matched it as an index), with a boolean. Then release_check() accepts
+// each op, so the text view it would run on need not be made. ordered_release_policy always
+// goes through the view, for its check_patch().
+template <class Policy>
+inline bool plain_release_ops(basic_patch_view<text_document_value> ops, const target_set& targets,
+                              std::uint32_t phases_node,
+                              const small_vector<std::uint32_t, inline_ops>& op_nodes) noexcept {
+    if constexpr (has_check_patch<Policy, text_value>::value) {
+        return false;
+    } else {
+        if (targets[0].kind != json_kind::object || targets[phases_node].kind != json_kind::array)
+            return false;
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            const std::uint32_t node = op_nodes[i];
+            if (ops[i].op != op_type::replace || !ops[i].value->IsBool() || node == no_node)
+                return false;
+            const target_node& n = targets[node];
+            if ((n.kind != json_kind::true_value && n.kind != json_kind::false_value) ||
+                n.token != complete_name || targets[n.parent].parent != phases_node)
+                return false;
+        }
+        return true;
+    }
+}
+
 // The release policies, on the scanned document: the library's checks on the text view, then
 // what the engine does with each op (a replace of a boolean "complete").
 template <class Policy>
@@ -243,52 +270,58 @@ inline result plan_release(std::string_view document, basic_patch_view<text_docu
                            text_plan& plan) noexcept {
     using V = text_document_value;
     constexpr std::size_t none = result::npos;
-    const target_node& root = targets[0];
-    const target_node& phases = targets[phases_node];
-    const element_table table(targets, phases_node, collected);
-    const text_value phases_value =
-        phases.kind == json_kind::array
-            ? text_value::array(&table, static_cast<text_value::SizeType>(phases.count))
-            : text_value(phases.kind);
-    const text_member root_members[1] = {{text_value::string("phases", 6), phases_value}};
-    const text_value document_value =
-        root.kind == json_kind::object
-            ? text_value::object(root_members, phases.kind != json_kind::none ? 1 : 0)
-            : text_value(root.kind);
-
-    small_vector<basic_operation<text_value>, inline_ops> view_ops;
-    small_vector<text_value, inline_ops> values;
-    if (!view_ops.reserve(ops.size()) || !values.reserve(ops.size()))
-        return failure<V>(errc::out_of_memory, none);
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-        values.emplace_back(ops[i].value != nullptr ? text_value::type_of(*ops[i].value)
-                                                    : text_value());
-        basic_operation<text_value> op;
-        op.op = ops[i].op;
-        // Already validated: parsing only makes the view.
-        (void)basic_pointer<text_value>::parse(ops[i].path.text(), op.path);
-        if (op.has_from()) (void)basic_pointer<text_value>::parse(ops[i].from.text(), op.from);
-        op.value = ops[i].value != nullptr ? &values[i] : nullptr;
-        view_ops.emplace_back(op);
-    }
-
     work_meter work(lim.max_work);
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-        release_lookup<text_value> found;
-        const verdict v = release_check(view_ops[i], document_value, found);
-        if (!work.charge(found.work)) return failure<V>(errc::work_limit_exceeded, i);
-        if (!v)
-            return failure<V>(v.code(), i, v.detail(), v.at_from() ? &ops[i].from : &ops[i].path,
-                              v.at_from());
-    }
-    if constexpr (has_check_patch<Policy, text_value>::value) {
-        const patch_verdict v = Policy().check_patch(
-            basic_patch_view<text_value>(view_ops.data(), view_ops.size()), document_value);
-        if (!v) {
-            const std::size_t at = v.op_index() < ops.size() ? v.op_index() : none;
-            if (at == none) return failure<V>(v.code(), none, v.detail());
-            return failure<V>(v.code(), at, v.detail(), v.at_from() ? &ops[at].from : &ops[at].path,
-                              v.at_from());
+    if (plain_release_ops<Policy>(ops, targets, phases_node, op_nodes)) {
+        // What release_check() would find on the view, and charge: the root's one member
+        // ("phases") and the phase's one ("complete"), each op.
+        for (std::size_t i = 0; i < ops.size(); ++i)
+            if (!work.charge(2)) return failure<V>(errc::work_limit_exceeded, i);
+    } else {
+        const target_node& root = targets[0];
+        const target_node& phases = targets[phases_node];
+        const element_table table(targets, phases_node, collected);
+        const text_value phases_value =
+            phases.kind == json_kind::array
+                ? text_value::array(&table, static_cast<text_value::SizeType>(phases.count))
+                : text_value(phases.kind);
+        const text_member root_members[1] = {{text_value::string("phases", 6), phases_value}};
+        const text_value document_value =
+            root.kind == json_kind::object
+                ? text_value::object(root_members, phases.kind != json_kind::none ? 1 : 0)
+                : text_value(root.kind);
+        small_vector<basic_operation<text_value>, inline_ops> view_ops;
+        small_vector<text_value, inline_ops> values;
+        if (!view_ops.reserve(ops.size()) || !values.reserve(ops.size()))
+            return failure<V>(errc::out_of_memory, none);
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            values.emplace_back(ops[i].value != nullptr ? text_value::type_of(*ops[i].value)
+                                                        : text_value());
+            basic_operation<text_value> op;
+            op.op = ops[i].op;
+            // Already validated: parsing only makes the view.
+            (void)basic_pointer<text_value>::parse(ops[i].path.text(), op.path);
+            if (op.has_from()) (void)basic_pointer<text_value>::parse(ops[i].from.text(), op.from);
+            op.value = ops[i].value != nullptr ? &values[i] : nullptr;
+            view_ops.emplace_back(op);
+        }
+
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            release_lookup<text_value> found;
+            const verdict v = release_check(view_ops[i], document_value, found);
+            if (!work.charge(found.work)) return failure<V>(errc::work_limit_exceeded, i);
+            if (!v)
+                return failure<V>(v.code(), i, v.detail(),
+                                  v.at_from() ? &ops[i].from : &ops[i].path, v.at_from());
+        }
+        if constexpr (has_check_patch<Policy, text_value>::value) {
+            const patch_verdict v = Policy().check_patch(
+                basic_patch_view<text_value>(view_ops.data(), view_ops.size()), document_value);
+            if (!v) {
+                const std::size_t at = v.op_index() < ops.size() ? v.op_index() : none;
+                if (at == none) return failure<V>(v.code(), none, v.detail());
+                return failure<V>(v.code(), at, v.detail(),
+                                  v.at_from() ? &ops[at].from : &ops[at].path, v.at_from());
+            }
         }
     }
 
