@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <new>
 #include <string_view>
+#include <utility>
 
 namespace relpatch {
 namespace detail {
@@ -61,16 +62,24 @@ inline result failure(errc code, std::size_t op_index, const char* detail = null
     return failure_at<V>(code, op_index, detail, site);
 }
 
+template <class Ch>
+inline bool decode_op_row(const Ch* s, std::size_t n, const op_row& row, op_type& out) noexcept {
+    if (!equals_ascii(s, n, row.name)) return false;
+    out = row.op;
+    return true;
+}
+
+template <class Ch, std::size_t... Row>
+inline bool decode_op_name(const Ch* s, std::size_t n, op_type& out,
+                           std::index_sequence<Row...>) noexcept {
+    // Unrolled, so that each row's name is a constant the comparison is compiled against.
+    return (decode_op_row(s, n, op_table[Row], out) || ...);
+}
+
 // The operation named by the `n` code units at `s`, from op_table.
 template <class Ch>
 inline bool decode_op_name(const Ch* s, std::size_t n, op_type& out) noexcept {
-    for (const op_row& row : op_table) {
-        if (equals_ascii(s, n, row.name)) {
-            out = row.op;
-            return true;
-        }
-    }
-    return false;
+    return decode_op_name(s, n, out, std::make_index_sequence<op_count>());
 }
 
 // The pointer in member value `member` ("path" or "from"): present, a string, RFC 6901.
