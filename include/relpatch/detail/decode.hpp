@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <new>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace relpatch {
@@ -44,11 +45,21 @@ inline result failure_at(errc code, std::size_t op_index, const char* detail,
     result_access::detail(r, detail);
     if (where.known) {
         constexpr text_encoding enc = encoding_of<typename V::EncodingType>::value;
+        using unit = std::make_unsigned_t<typename V::Ch>;
         char buffer[result::max_path_bytes];
         bool truncated = false;
         const auto text = where.text;
-        const std::size_t n =
-            to_utf8<enc>(text.data(), text.size(), buffer, sizeof buffer, truncated);
+        // ASCII code units are their own UTF-8, in every encoding: copied as they are, and only
+        // what follows the first other unit is converted.
+        const std::size_t ascii = text.size() < sizeof buffer ? text.size() : sizeof buffer;
+        std::size_t n = 0;
+        while (n < ascii && static_cast<unit>(text[n]) < 0x80u) {
+            buffer[n] = static_cast<char>(text[n]);
+            ++n;
+        }
+        if (n < text.size())
+            n += to_utf8<enc>(text.data() + n, text.size() - n, buffer + n, sizeof buffer - n,
+                              truncated);
         result_access::path(r, std::string_view(buffer, n), where.is_from, truncated);
     }
     return r;
