@@ -145,7 +145,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
                               const Policy& policy, Inverse* inverse = nullptr) noexcept {
     constexpr std::size_t none = result::npos;
     work_meter work(lim.max_work);
-    const V* targets[inline_ops] = {};  // the release policies' lookups
+    // The release policies' lookups: set for every operation before the engine reads one.
+    const V* targets[inline_ops];
     bool stage = false;
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const basic_operation<V>& op = ops[i];
@@ -208,7 +209,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
         }
     }
     return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, lim.max_added_bytes,
-                                    stage ? nullptr : targets, true, inverse);
+                                    is_release_policy<Policy> && !stage ? targets : nullptr, true,
+                                    inverse);
 }
 
 }  // namespace detail
