@@ -191,6 +191,19 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
             return r;
         }
     }
+    if constexpr (!is_release_policy<Policy>) {
+        if (inverse == nullptr && !stage) {
+            // The common RFC 6902 patch, a few replaces of flags or numbers, needs no undo log.
+            const work_meter before = work;
+            bool changed = false;
+            if (replace_scalars(doc, ops, alloc, work, changed)) {
+                result r;
+                result_access::changed(r, changed);
+                return r;
+            }
+            work = before;  // the engine starts over and charges the same lookups
+        }
+    }
     if constexpr (!Allocator::kNeedFree && std::is_default_constructible<Allocator>::value) {
         if (stage) {
             // The trial (inverse included, so that a patch whose inverse is over the limits is

@@ -464,14 +464,6 @@ private:
         return true;
     }
 
-    // Whether two scalars serialize the same.
-    static bool scalars_identical(const V& a, const V& b) noexcept {
-        if (a.GetType() != b.GetType()) return false;
-        if (a.IsNumber()) return numbers_identical(a, b);
-        if (a.IsString()) return strings_equal(a, b);
-        return true;
-    }
-
     // The depth a value placed at `path` starts at: one level per token.
     static std::size_t depth_of(const pointer_type& path) noexcept { return path.token_count(); }
 
@@ -768,6 +760,59 @@ private:
     V carry_;                    // a value on its way from one undo step to the next (see move)
     small_vector<entry, inline_ops> log_;
 };
+
+// A patch of replaces that put null, booleans or numbers where scalars are, applied without an
+// engine: no undo log to reserve, fill and tear down, which is most of what such a patch costs.
+// It does what engine::apply() does for each operation (the same lookups, charged to `work` the
+// same way), keeping the displaced values on the stack, so it succeeds exactly when the engine
+// would, with the same document and the same changed() (`changed`: the net effect per location).
+// At the first operation that is anything else (another op, a string or container value, a
+// container target, any error) it puts back what it replaced, newest first, and returns false:
+// the caller then restores `work` and runs the engine, which gives the exact answer.
+template <class V, class Allocator>
+inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, work_meter& work,
+                            bool& changed) noexcept {
+    if (ops.size() > inline_ops) return false;
+    alignas(V) unsigned char storage[inline_ops * sizeof(V)];
+    V* const old = reinterpret_cast<V*>(storage);  // old[i]: what operation i displaced
+    V* slots[inline_ops];
+    std::size_t done = 0;
+    bool any = false;  // engine::changed_: some operation put a different value
+    for (; done < ops.size(); ++done) {
+        const basic_operation<V>& op = ops[done];
+        const V& value = *op.value;
+        if (op.op != op_type::replace || value.IsString() || value.IsArray() || value.IsObject())
+            break;
+        V* target = nullptr;
+        if (resolve_metered(doc, op.path, work, target) != errc::success || target->IsArray() ||
+            target->IsObject())
+            break;
+        V* const kept = ::new (static_cast<void*>(old + done)) V();
+        if (deep_copy(*kept, value, alloc) != errc::success) {
+            kept->~V();
+            break;
+        }
+        any =
+            any || !scalars_identical(static_cast<const V&>(*target), static_cast<const V&>(*kept));
+        target->Swap(*kept);
+        slots[done] = target;
+    }
+    const bool applied = done == ops.size();
+    bool differs = false;
+    for (std::size_t i = 0; applied && any && i < done; ++i) {
+        // engine::changed(): each location's first displaced value against its final one.
+        bool first = true;
+        for (std::size_t j = 0; j < i && first; ++j) first = ops[j].path != ops[i].path;
+        differs = differs || (first && !scalars_identical(static_cast<const V&>(*slots[i]),
+                                                          static_cast<const V&>(old[i])));
+    }
+    for (std::size_t i = done; i-- > 0;) {
+        if (!applied) slots[i]->Swap(old[i]);
+        old[i].~V();
+    }
+    changed = any && differs;
+    return applied;
+}
 
 }  // namespace detail
 }  // namespace relpatch
