@@ -187,3 +187,45 @@ TEST(Result, ControlCharactersInThePathAreEscapedExactly) {
 }
 
 }  // namespace
+
+namespace {
+
+// A failure's path is the pointer's text converted to UTF-8 (detail::to_utf8) and cut at
+// max_path_bytes. ASCII code units are copied without decoding: check that the result is the
+// conversion of the whole text, for ASCII, for text that turns non-ASCII or invalid before or
+// after the cut, in UTF-8 and in UTF-16.
+template <class V>
+void expect_failure_path_is_the_conversion(const std::basic_string<typename V::Ch>& text) {
+    constexpr auto enc = relpatch::detail::encoding_of<typename V::EncodingType>::value;
+    char expected[relpatch::result::max_path_bytes];
+    bool truncated = false;
+    const std::size_t n = relpatch::detail::to_utf8<enc>(text.data(), text.size(), expected,
+                                                         sizeof expected, truncated);
+    relpatch::detail::error_site<typename V::Ch> site;
+    site.text = text;
+    site.known = true;
+    const relpatch::result r =
+        relpatch::detail::failure_at<V>(relpatch::errc::path_not_found, 0, nullptr, site);
+    EXPECT_EQ(r.path(), std::string_view(expected, n));
+    EXPECT_EQ(r.path_truncated(), truncated);
+}
+
+TEST(Result, FailurePathIsTheUtf8OfThePointer) {
+    using Utf16Value = rapidjson::GenericValue<rapidjson::UTF16<char16_t>>;
+    for (const std::string& tail :
+         {std::string(), std::string("\xC3\xA9"), std::string("\xE2\x82\xAC/x"),
+          std::string("\xFF"), std::string("\xC3"), std::string(200, 'a')}) {
+        for (const std::size_t ascii : {0, 1, 5, 117, 118, 119, 120, 121, 300}) {
+            const std::string text = "/" + std::string(ascii, 'p') + tail;
+            SCOPED_TRACE(text.size());
+            expect_failure_path_is_the_conversion<rapidjson::Value>(text);
+            std::u16string wide = u"/" + std::u16string(ascii, u'p');
+            for (const char c : tail) wide += static_cast<char16_t>(static_cast<unsigned char>(c));
+            wide += u"\u00E9\U0001F600";
+            wide += static_cast<char16_t>(0xD800);  // a lone surrogate
+            expect_failure_path_is_the_conversion<Utf16Value>(wide);
+        }
+    }
+}
+
+}  // namespace

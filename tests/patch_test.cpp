@@ -262,6 +262,123 @@ TEST(Changed, OnlyRealModificationsCount) {
                     .changed);
 }
 
+// A patch of replaces that put null, booleans or numbers where scalars are skips the undo log
+// (detail::replace_scalars). Where it applies it must do exactly what the engine does: the same
+// document, the same changed() and the same work charged; where it declines (another op, a
+// string or container, a failed lookup, the budget spent) the document must be as it was, and
+// the engine then answers.
+TEST(Replace, ScalarReplacesWithoutTheUndoLogDoWhatTheEngineDoes) {
+    using Value = rapidjson::Value;
+    using Allocator = rapidjson::Document::AllocatorType;
+    const std::string doc = R"({"a":1,"b":[true,null,"s"],"c":{"d":2.5,"e":{}},"f":"x","a~b":0})";
+    struct row {
+        const char* patch;
+        bool without_log;
+    };
+    const row rows[] = {
+        {R"([{"op":"replace","path":"/a","value":2}])", true},
+        {R"([{"op":"replace","path":"/a","value":1}])", true},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/a","value":1}])",
+         true},
+        {R"([{"op":"replace","path":"/a","value":1.0},{"op":"replace","path":"/c/d","value":-0.0}])",
+         true},
+        {R"([{"op":"replace","path":"/b/0","value":false},{"op":"replace","path":"/b/1","value":0},
+            {"op":"replace","path":"/f","value":null},{"op":"replace","path":"/a~0b","value":1}])",
+         true},
+        {R"([{"op":"replace","path":"/b/2","value":true},{"op":"replace","path":"/a","value":2}])",
+         true},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/nope","value":1}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/b/3","value":1}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/b/01","value":1}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/a/x","value":1}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/c/e","value":1}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/f","value":"y"}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/f","value":[]}])",
+         false},
+        {R"([{"op":"replace","path":"/a","value":2},{"op":"test","path":"/a","value":2}])", false},
+    };
+    const std::string original = serialize(relpatch_test::parse(doc));
+    for (const row& r : rows) {
+        SCOPED_TRACE(r.patch);
+        const rapidjson::Document patch = relpatch_test::parse(r.patch);
+        relpatch::detail::operation_list<Value> ops;
+        ASSERT_TRUE(relpatch::detail::decode_operations(static_cast<const Value&>(patch), {}, ops));
+        const relpatch::basic_patch_view<Value> view(ops.data(), ops.size());
+        for (std::size_t budget = 0; budget < 40; ++budget) {
+            SCOPED_TRACE(budget);
+            rapidjson::Document fast = relpatch_test::parse(doc);
+            relpatch::detail::work_meter fast_work(budget);
+            bool fast_changed = false;
+            const bool applied = relpatch::detail::replace_scalars(
+                static_cast<Value&>(fast), view, fast.GetAllocator(), fast_work, fast_changed);
+
+            rapidjson::Document slow = relpatch_test::parse(doc);
+            relpatch::detail::work_meter slow_work(budget);
+            const relpatch::limits lim;
+            const relpatch::result engine = relpatch::detail::run_engine<Value, Allocator>(
+                static_cast<Value&>(slow), view, slow.GetAllocator(), slow.GetAllocator(), lim,
+                slow_work, lim.max_added_bytes, nullptr, true);
+            if (budget == 39) {
+                EXPECT_EQ(applied, r.without_log);
+            }
+            if (applied) {
+                EXPECT_TRUE(r.without_log);
+                EXPECT_TRUE(engine) << engine.message();
+                EXPECT_EQ(serialize(fast), serialize(slow));
+                EXPECT_EQ(fast_changed, engine.changed());
+                EXPECT_EQ(fast_work.left(), slow_work.left());
+            } else {
+                EXPECT_EQ(serialize(fast), original);
+                if (r.without_log) {  // declined only for want of work, as the engine refused
+                    EXPECT_EQ(engine.code(), errc::work_limit_exceeded);
+                }
+            }
+        }
+    }
+}
+
+// Through apply_patch: a failure after scalar replaces puts them back, and is reported at the
+// same operation with the same code as the engine reports it (asking for the inverse patch
+// always takes the engine).
+TEST(Replace, ScalarReplacesRollBackAndReportAsTheEngineDoes) {
+    const std::string doc = R"({"a":1,"b":[true,false],"c":{"d":{}}})";
+    for (
+        const char* patch : {
+            R"([{"op":"replace","path":"/a","value":2},{"op":"replace","path":"/x","value":1}])",
+            R"([{"op":"replace","path":"/b/0","value":false},{"op":"replace","path":"/b/2","value":1}])",
+            R"([{"op":"replace","path":"/b/0","value":null},{"op":"replace","path":"/b/-","value":1}])",
+            R"([{"op":"replace","path":"/a","value":0},{"op":"replace","path":"/a/0","value":1}])",
+            R"([{"op":"replace","path":"/a","value":3},{"op":"replace","path":"/c/d","value":1},
+                 {"op":"replace","path":"/c/d/e","value":1}])",
+            R"([{"op":"replace","path":"/a","value":3},{"op":"replace","path":"/c/d","value":1}])",
+        }) {
+        SCOPED_TRACE(patch);
+        rapidjson::Document plain = relpatch_test::parse(doc);
+        const relpatch::result r =
+            relpatch::apply_patch<relpatch::rfc6902_policy>(plain, std::string_view(patch));
+        rapidjson::Document engine = relpatch_test::parse(doc);
+        rapidjson::Document inverse;
+        const relpatch::result e = relpatch::apply_patch<relpatch::rfc6902_policy>(
+            engine, std::string_view(patch), relpatch::limits(), nullptr, &inverse);
+        EXPECT_EQ(r.code(), e.code());
+        EXPECT_EQ(r.op_index(), e.op_index());
+        EXPECT_EQ(r.path(), e.path());
+        EXPECT_EQ(r.changed(), e.changed());
+        EXPECT_EQ(serialize(plain), serialize(engine));
+    }
+    EXPECT_EQ(run(doc, R"([{"op":"replace","path":"/a","value":2},
+                           {"op":"replace","path":"/b/1","value":true},
+                           {"op":"replace","path":"/b/9","value":true}])")
+                  .code,
+              errc::index_out_of_range);
+}
+
 // A patch of replaces that takes a container away and puts an identical one back changes
 // nothing, however the replaces nest: each outermost location written is compared with its
 // original value, rebuilt from the undo log (fuzz_engine's reproducer first).

@@ -40,6 +40,12 @@ TEST(Pointer, Syntax) {
     EXPECT_EQ(parse("/~2"), errc::invalid_pointer);
     EXPECT_EQ(parse("/a~"), errc::invalid_pointer);
     EXPECT_EQ(parse("/~"), errc::invalid_pointer);
+    // Each '~' is checked, and the unit after a valid escape is not read as a '~' of its own.
+    EXPECT_EQ(parse("/~0~1~00~11"), errc::success);
+    EXPECT_EQ(parse("/~0~"), errc::invalid_pointer);
+    EXPECT_EQ(parse("/~1~2"), errc::invalid_pointer);
+    EXPECT_EQ(parse("/~~0"), errc::invalid_pointer);
+    EXPECT_EQ(parse("/a/b~0/c~"), errc::invalid_pointer);
     EXPECT_EQ(parse("/abc", 3), errc::pointer_too_long);
     EXPECT_EQ(parse("/ab", 3), errc::success);
 }

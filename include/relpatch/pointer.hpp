@@ -203,12 +203,11 @@ public:
                       std::size_t max_length = std::numeric_limits<std::size_t>::max()) noexcept {
         if (text.size() > max_length) return errc::pointer_too_long;
         if (!text.empty() && text[0] != Ch('/')) return errc::invalid_pointer;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            if (text[i] == Ch('~')) {
-                if (i + 1 == text.size() || (text[i + 1] != Ch('0') && text[i + 1] != Ch('1')))
-                    return errc::invalid_pointer;
-                ++i;
-            }
+        // Most pointers have no escape: find() (memchr for char) skips to each '~'.
+        for (std::size_t i = text.find(Ch('~')); i != string_view_type::npos;
+             i = text.find(Ch('~'), i + 2)) {
+            if (i + 1 == text.size() || (text[i + 1] != Ch('0') && text[i + 1] != Ch('1')))
+                return errc::invalid_pointer;
         }
         out.text_ = text;
         return errc::success;

@@ -145,7 +145,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
                               const Policy& policy, Inverse* inverse = nullptr) noexcept {
     constexpr std::size_t none = result::npos;
     work_meter work(lim.max_work);
-    const V* targets[inline_ops] = {};  // the release policies' lookups
+    // The release policies' lookups: set for every operation before the engine reads one.
+    const V* targets[inline_ops];
     bool stage = false;
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const basic_operation<V>& op = ops[i];
@@ -190,6 +191,19 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
             return r;
         }
     }
+    if constexpr (!is_release_policy<Policy>) {
+        if (inverse == nullptr && !stage) {
+            // The common RFC 6902 patch, a few replaces of flags or numbers, needs no undo log.
+            const work_meter before = work;
+            bool changed = false;
+            if (replace_scalars(doc, ops, alloc, work, changed)) {
+                result r;
+                result_access::changed(r, changed);
+                return r;
+            }
+            work = before;  // the engine starts over and charges the same lookups
+        }
+    }
     if constexpr (!Allocator::kNeedFree && std::is_default_constructible<Allocator>::value) {
         if (stage) {
             // The trial (inverse included, so that a patch whose inverse is over the limits is
@@ -208,7 +222,8 @@ inline result check_and_apply(V& doc, basic_patch_view<V> ops, Allocator& alloc,
         }
     }
     return run_engine<V, Allocator>(doc, ops, alloc, alloc, lim, work, lim.max_added_bytes,
-                                    stage ? nullptr : targets, true, inverse);
+                                    is_release_policy<Policy> && !stage ? targets : nullptr, true,
+                                    inverse);
 }
 
 }  // namespace detail

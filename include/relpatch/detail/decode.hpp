@@ -23,6 +23,8 @@
 #include <cstddef>
 #include <new>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace relpatch {
 namespace detail {
@@ -43,11 +45,21 @@ inline result failure_at(errc code, std::size_t op_index, const char* detail,
     result_access::detail(r, detail);
     if (where.known) {
         constexpr text_encoding enc = encoding_of<typename V::EncodingType>::value;
+        using unit = std::make_unsigned_t<typename V::Ch>;
         char buffer[result::max_path_bytes];
         bool truncated = false;
         const auto text = where.text;
-        const std::size_t n =
-            to_utf8<enc>(text.data(), text.size(), buffer, sizeof buffer, truncated);
+        // ASCII code units are their own UTF-8, in every encoding: copied as they are, and only
+        // what follows the first other unit is converted.
+        const std::size_t ascii = text.size() < sizeof buffer ? text.size() : sizeof buffer;
+        std::size_t n = 0;
+        while (n < ascii && static_cast<unit>(text[n]) < 0x80u) {
+            buffer[n] = static_cast<char>(text[n]);
+            ++n;
+        }
+        if (n < text.size())
+            n += to_utf8<enc>(text.data() + n, text.size() - n, buffer + n, sizeof buffer - n,
+                              truncated);
         result_access::path(r, std::string_view(buffer, n), where.is_from, truncated);
     }
     return r;
@@ -61,16 +73,24 @@ inline result failure(errc code, std::size_t op_index, const char* detail = null
     return failure_at<V>(code, op_index, detail, site);
 }
 
+template <class Ch>
+inline bool decode_op_row(const Ch* s, std::size_t n, const op_row& row, op_type& out) noexcept {
+    if (!equals_ascii(s, n, row.name)) return false;
+    out = row.op;
+    return true;
+}
+
+template <class Ch, std::size_t... Row>
+inline bool decode_op_name(const Ch* s, std::size_t n, op_type& out,
+                           std::index_sequence<Row...>) noexcept {
+    // Unrolled, so that each row's name is a constant the comparison is compiled against.
+    return (decode_op_row(s, n, op_table[Row], out) || ...);
+}
+
 // The operation named by the `n` code units at `s`, from op_table.
 template <class Ch>
 inline bool decode_op_name(const Ch* s, std::size_t n, op_type& out) noexcept {
-    for (const op_row& row : op_table) {
-        if (equals_ascii(s, n, row.name)) {
-            out = row.op;
-            return true;
-        }
-    }
-    return false;
+    return decode_op_name(s, n, out, std::make_index_sequence<op_count>());
 }
 
 // The pointer in member value `member` ("path" or "from"): present, a string, RFC 6901.

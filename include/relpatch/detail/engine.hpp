@@ -27,11 +27,90 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 
 namespace relpatch {
 namespace detail {
+
+// The first member of `object` whose name is the `size` code units at `wanted`, charging one
+// unit per member looked at (and the bytes compared when the lengths match): a member is
+// compared only when its length is `size`, and then with memcmp.
+template <class V>
+inline member_t<V>* find_decoded(V& object, const typename V::Ch* wanted, std::size_t size,
+                                 work_meter& work, errc& e) noexcept {
+    using Ch = typename V::Ch;
+    std::size_t units = 0;
+    member_t<V>* found = nullptr;
+    for (auto& m : members(object)) {
+        const std::size_t n = m.name.GetStringLength();
+        ++units;
+        if (n != size) continue;
+        units += n * sizeof(Ch) / work_meter::bytes_per_unit;
+        if (n == 0 || std::memcmp(m.name.GetString(), wanted, n * sizeof(Ch)) == 0) {
+            found = &m;
+            break;
+        }
+    }
+    e = work.charge(units) ? errc::success : errc::work_limit_exceeded;
+    return found;
+}
+
+// find_member() for a token with escapes: decoded once into a buffer (the heap past 64 code
+// units). Only this case builds the buffer: a token without escapes is compared as it is.
+template <class V>
+inline member_t<V>* find_escaped(V& object, const typename basic_pointer<V>::token& t,
+                                 std::size_t size, work_meter& work, errc& e) noexcept {
+    using Ch = typename V::Ch;
+    small_vector<Ch, 64> decoded;
+    if (!decoded.reserve(size + 1)) {
+        e = errc::out_of_memory;
+        return nullptr;
+    }
+    for (std::size_t i = 0; i < size; ++i) decoded.emplace_back(Ch());
+    t.decode(decoded.data());
+    return find_decoded(object, decoded.data(), size, work, e);
+}
+
+// The first member of `object` named `t`, charging `work` one unit per member looked at (and the
+// bytes compared when the lengths match). The token is decoded once, and only when it has
+// escapes. Errors (in `e`): work_limit_exceeded, out_of_memory.
+template <class V>
+inline member_t<V>* find_member(V& object, const typename basic_pointer<V>::token& t,
+                                work_meter& work, errc& e) noexcept {
+    const auto escaped = t.escaped();
+    if (escaped.find(typename V::Ch('~')) != escaped.npos)
+        return find_escaped(object, t, t.decoded_size(), work, e);
+    return find_decoded(object, escaped.data(), escaped.size(), work, e);
+}
+
+// basic_pointer::resolve, charging `work` as the engine does: find_member() for each member,
+// one unit for each array index.
+template <class V>
+inline errc resolve_metered(V& root, const basic_pointer<V>& p, work_meter& work,
+                            V*& out) noexcept {
+    V* cur = &root;
+    for (const auto t : p) {
+        if (cur->IsObject()) {
+            errc e = errc::success;
+            member_t<V>* m = find_member(*cur, t, work, e);
+            if (e != errc::success) return e;
+            if (m == nullptr) return errc::path_not_found;
+            cur = &m->value;
+        } else if (cur->IsArray()) {
+            if (!work.charge(1)) return errc::work_limit_exceeded;
+            std::size_t index = 0;
+            const errc e = t.to_index(cur->Size(), false, index);
+            if (e != errc::success) return e;
+            cur = &(*cur)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
+        } else {
+            return errc::not_a_container;
+        }
+    }
+    out = cur;
+    return errc::success;
+}
 
 template <class V>
 struct undo_entry {
@@ -385,74 +464,15 @@ private:
         return true;
     }
 
-    // Whether two scalars serialize the same.
-    static bool scalars_identical(const V& a, const V& b) noexcept {
-        if (a.GetType() != b.GetType()) return false;
-        if (a.IsNumber()) return numbers_identical(a, b);
-        if (a.IsString()) return strings_equal(a, b);
-        return true;
-    }
-
     // The depth a value placed at `path` starts at: one level per token.
     static std::size_t depth_of(const pointer_type& path) noexcept { return path.token_count(); }
 
-    // The first member of `object` named `t`, charging one unit per member looked at (and the
-    // bytes compared when the lengths match).
-    // The token is decoded once; a member is compared only when its length is the decoded
-    // length, and then with memcmp, charged by its bytes.
+    // find_member() and resolve_metered(), charged to this patch's work budget.
     member_t<V>* find(V& object, const token& t, errc& e) noexcept {
-        using Ch = typename V::Ch;
-        const auto escaped = t.escaped();
-        const std::size_t size = t.decoded_size();
-        const Ch* wanted = escaped.data();
-        small_vector<Ch, 64> decoded;
-        if (size != escaped.size()) {  // has escapes: decode into a buffer
-            if (!decoded.reserve(size + 1)) {
-                e = errc::out_of_memory;
-                return nullptr;
-            }
-            for (std::size_t i = 0; i < size; ++i) decoded.emplace_back(Ch());
-            t.decode(decoded.data());
-            wanted = decoded.data();
-        }
-        std::size_t units = 0;
-        member_t<V>* found = nullptr;
-        for (auto& m : members(object)) {
-            const std::size_t n = m.name.GetStringLength();
-            ++units;
-            if (n != size) continue;
-            units += n * sizeof(Ch) / work_meter::bytes_per_unit;
-            if (n == 0 || std::memcmp(m.name.GetString(), wanted, n * sizeof(Ch)) == 0) {
-                found = &m;
-                break;
-            }
-        }
-        e = work_.charge(units) ? errc::success : errc::work_limit_exceeded;
-        return found;
+        return find_member(object, t, work_, e);
     }
-
-    // pointer_type::resolve, charging the work.
     errc resolve(const pointer_type& p, V*& out) noexcept {
-        V* cur = &doc_;
-        for (const token t : p) {
-            if (cur->IsObject()) {
-                errc e = errc::success;
-                member_t<V>* m = find(*cur, t, e);
-                if (e != errc::success) return e;
-                if (m == nullptr) return errc::path_not_found;
-                cur = &m->value;
-            } else if (cur->IsArray()) {
-                if (!work_.charge(1)) return errc::work_limit_exceeded;
-                std::size_t index = 0;
-                const errc e = t.to_index(cur->Size(), false, index);
-                if (e != errc::success) return e;
-                cur = &(*cur)[static_cast<RAPIDJSON_NAMESPACE::SizeType>(index)];
-            } else {
-                return errc::not_a_container;
-            }
-        }
-        out = cur;
-        return errc::success;
+        return resolve_metered(doc_, p, work_, out);
     }
 
     // Takes `bytes` from the allocation budget.
@@ -740,6 +760,59 @@ private:
     V carry_;                    // a value on its way from one undo step to the next (see move)
     small_vector<entry, inline_ops> log_;
 };
+
+// A patch of replaces that put null, booleans or numbers where scalars are, applied without an
+// engine: no undo log to reserve, fill and tear down, which is most of what such a patch costs.
+// It does what engine::apply() does for each operation (the same lookups, charged to `work` the
+// same way), keeping the displaced values on the stack, so it succeeds exactly when the engine
+// would, with the same document and the same changed() (`changed`: the net effect per location).
+// At the first operation that is anything else (another op, a string or container value, a
+// container target, any error) it puts back what it replaced, newest first, and returns false:
+// the caller then restores `work` and runs the engine, which gives the exact answer.
+template <class V, class Allocator>
+inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, work_meter& work,
+                            bool& changed) noexcept {
+    if (ops.size() > inline_ops) return false;
+    alignas(V) unsigned char storage[inline_ops * sizeof(V)];
+    V* const old = reinterpret_cast<V*>(storage);  // old[i]: what operation i displaced
+    V* slots[inline_ops];
+    std::size_t done = 0;
+    bool any = false;  // engine::changed_: some operation put a different value
+    for (; done < ops.size(); ++done) {
+        const basic_operation<V>& op = ops[done];
+        const V& value = *op.value;
+        if (op.op != op_type::replace || value.IsString() || value.IsArray() || value.IsObject())
+            break;
+        V* target = nullptr;
+        if (resolve_metered(doc, op.path, work, target) != errc::success || target->IsArray() ||
+            target->IsObject())
+            break;
+        V* const kept = ::new (static_cast<void*>(old + done)) V();
+        if (deep_copy(*kept, value, alloc) != errc::success) {
+            kept->~V();
+            break;
+        }
+        any =
+            any || !scalars_identical(static_cast<const V&>(*target), static_cast<const V&>(*kept));
+        target->Swap(*kept);
+        slots[done] = target;
+    }
+    const bool applied = done == ops.size();
+    bool differs = false;
+    for (std::size_t i = 0; applied && any && i < done; ++i) {
+        // engine::changed(): each location's first displaced value against its final one.
+        bool first = true;
+        for (std::size_t j = 0; j < i && first; ++j) first = ops[j].path != ops[i].path;
+        differs = differs || (first && !scalars_identical(static_cast<const V&>(*slots[i]),
+                                                          static_cast<const V&>(old[i])));
+    }
+    for (std::size_t i = done; i-- > 0;) {
+        if (!applied) slots[i]->Swap(old[i]);
+        old[i].~V();
+    }
+    changed = any && differs;
+    return applied;
+}
 
 }  // namespace detail
 }  // namespace relpatch

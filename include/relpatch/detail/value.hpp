@@ -110,6 +110,15 @@ inline bool strings_equal(const V& a, const V& b) noexcept {
            (n == 0 || std::memcmp(a.GetString(), b.GetString(), n * sizeof(typename V::Ch)) == 0);
 }
 
+// Whether two scalars serialize the same.
+template <class V>
+inline bool scalars_identical(const V& a, const V& b) noexcept {
+    if (a.GetType() != b.GetType()) return false;
+    if (a.IsNumber()) return numbers_identical(a, b);
+    if (a.IsString()) return strings_equal(a, b);
+    return true;
+}
+
 // --- comparison --------------------------------------------------------------------------------
 
 enum class compare_mode {
