@@ -82,6 +82,7 @@ struct target_node {
     std::uint32_t parent = no_node;
     std::uint32_t first_child = no_node;
     std::uint32_t next_sibling = no_node;
+    bool plain = true;              // the token holds no '~': decoded, it is itself
     std::uint32_t children = 0;     // number of children
     std::uint32_t index_begin = 0;  // this node's children with an index, in target_set's table
     std::uint32_t index_end = 0;
@@ -130,6 +131,7 @@ public:
         }
         target_node n;
         n.token = token;
+        n.plain = token.find('~') == std::string_view::npos;
         n.parent = parent;
         std::size_t index = 0;
         using pointer_token = basic_pointer<RAPIDJSON_NAMESPACE::Value>::token;
@@ -399,11 +401,10 @@ private:
     // Most tokens follow no whitespace: that case is decided inline. The portable scan also
     // decides one space (after ':' or ',') inline; longer runs go to skip_ws_run.
     RELPATCH_DETAIL_ALWAYS_INLINE const char* skip_ws(const char* p) noexcept {
-        if (p != end_ && static_cast<unsigned char>(*p) > ' ') return p;
+        if (p == end_ || static_cast<unsigned char>(*p) > ' ') return p;
 #if RELPATCH_DETAIL_SSE2
         if constexpr (Simd) return next_marked<true>(p);
 #endif
-        if (p == end_) return p;
         if (*p == ' ' && end_ - p > 1 && static_cast<unsigned char>(p[1]) > ' ') return p + 1;
         return skip_ws_run(p);
     }
@@ -611,7 +612,9 @@ private:
                      c = (*targets_)[c].next_sibling) {
                     target_node& child = (*targets_)[c];
                     if (child.kind == json_kind::none &&
-                        pointer_token(child.token).equals(name, n)) {
+                        (child.plain ? child.token.size() == n &&
+                                           std::memcmp(child.token.data(), name, n) == 0
+                                     : pointer_token(child.token).equals(name, n))) {
                         ++parent.found_children;
                         pending_node_ = c;
                         pending_ = true;
