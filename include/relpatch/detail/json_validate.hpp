@@ -409,6 +409,13 @@ private:
         return skip_ws_run(p);
     }
 
+    // Skips whitespace at `p`; whether `c` follows. Most often it follows at once.
+    RELPATCH_DETAIL_ALWAYS_INLINE bool next_is(const char*& p, char c) noexcept {
+        if (p != end_ && *p == c) return true;
+        p = skip_ws(p);
+        return p != end_ && *p == c;
+    }
+
     const char* skip_ws_run(const char* p) const noexcept {
         while (p != end_ && is_ws(static_cast<unsigned char>(*p))) ++p;
         return p;
@@ -774,8 +781,7 @@ close:
     --depth_;
     goto after_value;
 key:
-    p = skip_ws(p);
-    if (p == end_ || *p != '"') return fail(p, "expected a member name"), scan_status::invalid;
+    if (!next_is(p, '"')) return fail(p, "expected a member name"), scan_status::invalid;
     {
         const char* name = p + 1;
         bool escaped = false;
@@ -788,8 +794,7 @@ key:
             !match_member(frames_.back(), name, static_cast<std::size_t>(p - 1 - name), escaped))
             return scan_status::out_of_memory;
     }
-    p = skip_ws(p);
-    if (p == end_ || *p != ':') return fail(p, "expected ':'"), scan_status::invalid;
+    if (!next_is(p, ':')) return fail(p, "expected ':'"), scan_status::invalid;
     ++p;
     goto value;
 }
