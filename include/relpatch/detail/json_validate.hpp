@@ -353,7 +353,7 @@ private:
         const __m128i tab = _mm_set1_epi8('\t');
         std::uint64_t special = 0;
         std::uint64_t ws = 0;
-        for (unsigned k = 0; k < 4; ++k) {
+        for (std::size_t k = 0; k < 4; ++k) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
             // Signed: bytes >= 0x80 are negative, so "less than a space" also finds them.
             const __m128i s =
