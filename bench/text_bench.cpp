@@ -1,6 +1,7 @@
 // apply_patch_to_text and its peers on stored release documents as text: 1, 10, 100 and 1000
-// phases of bench_common.hpp's release document, indented by two spaces like
-// examples/release.json, patched at the last phase. Every case starts from the stored text and
+// phases of bench_common.hpp's release document, patched at the last phase, in two layouts:
+// indented by two spaces like examples/release.json (compact:0), and compact, with no whitespace
+// at all (compact:1), as the table measured it. Every case starts from the stored text and
 // ends with the patched (or copied) text in a std::string that already has the capacity.
 // Counters: bytes/s of document text, allocs/op (see tests/allocation_counter.hpp).
 
@@ -33,10 +34,19 @@ namespace {
 using relpatch_bench::complete_patch;
 
 using relpatch_bench::check;
-using relpatch_bench::phase_args;
 
-// The release document as examples/release.json lays it out.
-std::string stored_document(int phases) {
+// Every case runs on 1, 10, 100 and 1000 phases, indented and compact.
+void layout_args(benchmark::internal::Benchmark* b) {
+    for (int n : {1, 10, 100, 1000})
+        for (int compact : {0, 1}) b->Args({n, compact});
+    b->ArgNames({"phases", "compact"});
+}
+
+bool compact(const benchmark::State& state) { return state.range(1) != 0; }
+
+// The release document as examples/release.json lays it out, or compact.
+std::string stored_document(int phases, bool compact) {
+    if (compact) return relpatch_bench::release_document(phases);
     rapidjson::Document d;
     d.Parse(relpatch_bench::release_document(phases).c_str());
     rapidjson::StringBuffer sb;
@@ -54,23 +64,31 @@ void measure(benchmark::State& state, const std::string& doc, F&& body) {
                             static_cast<std::int64_t>(doc.size()));
 }
 
+std::string complete_member(bool value, bool compact) {
+    return std::string(compact ? "\"complete\":" : "\"complete\": ") + (value ? "true" : "false");
+}
+
 // Checks that `out` is `doc` with the last phase's "complete" set to true.
-bool patched(const std::string& doc, const std::string& out) {
-    const std::size_t at = doc.rfind("\"complete\": false");
+bool patched(const std::string& doc, const std::string& out, bool compact) {
+    const std::size_t at = doc.rfind(complete_member(false, compact));
+    const std::string now = complete_member(true, compact);
     return at != std::string::npos && out.size() + 1 == doc.size() &&
-           out.compare(0, at, doc, 0, at) == 0 && out.compare(at, 16, "\"complete\": true") == 0;
+           out.compare(0, at, doc, 0, at) == 0 && out.compare(at, now.size(), now) == 0 &&
+           out.compare(at + now.size(), std::string::npos, doc, at + now.size() + 1,
+                       std::string::npos) == 0;
 }
 
 // apply_patch_to_text under release_policy: validate, find, edit, copy.
 template <class Policy, bool Simd>
 void BM_text(benchmark::State& state) {
     const int phases = static_cast<int>(state.range(0));
-    std::string doc = stored_document(phases);
+    std::string doc = stored_document(phases, compact(state));
     if (std::is_same<Policy, relpatch::ordered_release_policy>::value) {
         // Every phase but the last complete, so that completing the last one is in order.
-        const std::string_view incomplete = "\"complete\": false";
+        const std::string incomplete = complete_member(false, compact(state));
         for (int i = 0; i + 1 < phases; ++i)
-            doc.replace(doc.find(incomplete), incomplete.size(), "\"complete\": true");
+            doc.replace(doc.find(incomplete), incomplete.size(),
+                        complete_member(true, compact(state)));
     }
     const std::string patch = complete_patch(phases - 1);
     std::string out;
@@ -82,7 +100,7 @@ void BM_text(benchmark::State& state) {
         ok = ok && r && r.changed();
         benchmark::DoNotOptimize(out.data());
     });
-    check(state, ok && patched(doc, out));
+    check(state, ok && patched(doc, out, compact(state)));
 }
 void BM_text_release(benchmark::State& s) {
     BM_text<relpatch::release_policy, relpatch::detail::simd_default>(s);
@@ -99,7 +117,7 @@ void BM_text_release_portable(benchmark::State& s) { BM_text<relpatch::release_p
 template <class Parse>
 void dom_round_trip(benchmark::State& state, Parse&& parse) {
     const int phases = static_cast<int>(state.range(0));
-    const std::string doc = stored_document(phases);
+    const std::string doc = stored_document(phases, compact(state));
     const std::string patch = complete_patch(phases - 1);
     rapidjson::StringBuffer sb(nullptr, doc.size() + 64);
     bool ok = true;
@@ -133,7 +151,7 @@ void BM_rapidjson_round_trip(benchmark::State& state) {
 // RapidJSON's SAX Reader validating the text (UTF-8 included) with a handler that does
 // nothing, then a copy: what checking a stored text and passing it on costs at least.
 void BM_rapidjson_validate_copy(benchmark::State& state) {
-    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    const std::string doc = stored_document(static_cast<int>(state.range(0)), compact(state));
     std::string out;
     out.reserve(doc.size() + 64);
     bool ok = true;
@@ -150,7 +168,7 @@ void BM_rapidjson_validate_copy(benchmark::State& state) {
 
 // The floor: copying the text.
 void BM_memcpy(benchmark::State& state) {
-    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    const std::string doc = stored_document(static_cast<int>(state.range(0)), compact(state));
     std::string out;
     out.reserve(doc.size() + 64);
     measure(state, doc, [&] {
@@ -163,7 +181,7 @@ void BM_memcpy(benchmark::State& state) {
 // Peer: nlohmann::json parse, patch_inplace, dump.
 void BM_nlohmann_round_trip(benchmark::State& state) {
     const int phases = static_cast<int>(state.range(0));
-    const std::string doc = stored_document(phases);
+    const std::string doc = stored_document(phases, compact(state));
     const std::string patch = complete_patch(phases - 1);
     std::string out;
     measure(state, doc, [&] {
@@ -174,14 +192,14 @@ void BM_nlohmann_round_trip(benchmark::State& state) {
     });
     check(state, out.find("\"complete\":true") != std::string::npos);
 }
-BENCHMARK(BM_nlohmann_round_trip)->Apply(phase_args);
+BENCHMARK(BM_nlohmann_round_trip)->Apply(layout_args);
 #endif
 
 #ifdef RELPATCH_BENCH_HAVE_SIMDJSON
 // Reference: simdjson's DOM parser (reused, so its buffers are allocated once) validating the
 // text, then a copy. Not a patch: simdjson does not write JSON back.
 void BM_simdjson_validate_copy(benchmark::State& state) {
-    const std::string doc = stored_document(static_cast<int>(state.range(0)));
+    const std::string doc = stored_document(static_cast<int>(state.range(0)), compact(state));
     const simdjson::padded_string padded(doc);
     simdjson::dom::parser parser;
     std::string out;
@@ -195,17 +213,17 @@ void BM_simdjson_validate_copy(benchmark::State& state) {
     });
     check(state, ok);
 }
-BENCHMARK(BM_simdjson_validate_copy)->Apply(phase_args);
+BENCHMARK(BM_simdjson_validate_copy)->Apply(layout_args);
 #endif
 
-BENCHMARK(BM_text_release)->Apply(phase_args);
-BENCHMARK(BM_text_ordered)->Apply(phase_args);
-BENCHMARK(BM_text_rfc6902)->Apply(phase_args);
-BENCHMARK(BM_text_release_portable)->Apply(phase_args);
-BENCHMARK(BM_dom_round_trip)->Apply(phase_args);
-BENCHMARK(BM_rapidjson_round_trip)->Apply(phase_args);
-BENCHMARK(BM_rapidjson_validate_copy)->Apply(phase_args);
-BENCHMARK(BM_memcpy)->Apply(phase_args);
+BENCHMARK(BM_text_release)->Apply(layout_args);
+BENCHMARK(BM_text_ordered)->Apply(layout_args);
+BENCHMARK(BM_text_rfc6902)->Apply(layout_args);
+BENCHMARK(BM_text_release_portable)->Apply(layout_args);
+BENCHMARK(BM_dom_round_trip)->Apply(layout_args);
+BENCHMARK(BM_rapidjson_round_trip)->Apply(layout_args);
+BENCHMARK(BM_rapidjson_validate_copy)->Apply(layout_args);
+BENCHMARK(BM_memcpy)->Apply(layout_args);
 
 }  // namespace
 
