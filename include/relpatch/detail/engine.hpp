@@ -780,9 +780,9 @@ inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, w
     bool any = false;  // engine::changed_: some operation put a different value
     for (; done < ops.size(); ++done) {
         const basic_operation<V>& op = ops[done];
+        if (op.op != op_type::replace) break;  // remove/test: op.value may be null
         const V& value = *op.value;
-        if (op.op != op_type::replace || value.IsString() || value.IsArray() || value.IsObject())
-            break;
+        if (value.IsString() || value.IsArray() || value.IsObject()) break;
         V* target = nullptr;
         if (resolve_metered(doc, op.path, work, target) != errc::success || target->IsArray() ||
             target->IsObject())
