@@ -1,7 +1,8 @@
-// Review of the perf9 / 64-byte-block scanner / plain release ops changes: differential checks
-// (SSE2 scanner against the portable one at and around 64-byte block boundaries; the
-// replace_scalars fast path against the engine, forced by asking for an inverse; the text path
-// against the DOM path) and the null `value` of a remove read by replace_scalars (UBSan).
+// The fast paths against the general ones they stand in for: the SSE2 scanner (64-byte blocks)
+// against the portable one at and around block boundaries; the replace_scalars path against
+// the engine, forced by asking for an inverse; release_policy's plain ops against the text view
+// ordered_release_policy builds; and a remove's null `value`, which replace_scalars must not
+// read (UBSan).
 
 #include "test_util.hpp"
 
@@ -59,12 +60,34 @@ void expect_same_scan(const std::string& text) {
 // A piece placed so that it starts at every offset from 56 to 72 (around the first block
 // boundary) and 120 to 136 (the second), after compact text or after whitespace, then the text
 // closes; also cut at every length (the end of the text inside the piece).
-TEST(ReviewScanner, PiecesAcrossBlockBoundaries) {
-    const std::vector<std::string> pieces = {
-        "\"abc\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\xc3\xa9\"", "\"\xe2\x82\xac\"",
-        "\"\xf0\x9f\x98\x80\"", "\"\\\\\"", "\"\\\"\"", "123.5e+7", "-0", "true", "false", "null",
-        "\"\xc3\"", "\"\xed\xa0\x80\"", "\"\\ud83d\"", "\"a\x01\"", "\"a\x7f\"", "[ ]", "{ }",
-        " \n\r\t ", "\x0b", "\x0c", std::string(1, '\0'), "\xef\xbb\xbf", "\xff", "\"\\x\""};
+TEST(BlockScanner, PiecesAcrossBlockBoundaries) {
+    const std::vector<std::string> pieces = {"\"abc\"",
+                                             "\"\\u00e9\"",
+                                             "\"\\ud83d\\ude00\"",
+                                             "\"\xc3\xa9\"",
+                                             "\"\xe2\x82\xac\"",
+                                             "\"\xf0\x9f\x98\x80\"",
+                                             "\"\\\\\"",
+                                             "\"\\\"\"",
+                                             "123.5e+7",
+                                             "-0",
+                                             "true",
+                                             "false",
+                                             "null",
+                                             "\"\xc3\"",
+                                             "\"\xed\xa0\x80\"",
+                                             "\"\\ud83d\"",
+                                             "\"a\x01\"",
+                                             "\"a\x7f\"",
+                                             "[ ]",
+                                             "{ }",
+                                             " \n\r\t ",
+                                             "\x0b",
+                                             "\x0c",
+                                             std::string(1, '\0'),
+                                             "\xef\xbb\xbf",
+                                             "\xff",
+                                             "\"\\x\""};
     for (const std::string& piece : pieces) {
         for (const char* lead : {"[", "[ ", "[\n\n\n"}) {
             for (std::size_t at = 56; at <= 136; ++at) {
@@ -86,7 +109,7 @@ TEST(ReviewScanner, PiecesAcrossBlockBoundaries) {
     }
 }
 
-TEST(ReviewScanner, LengthsAroundBlocks) {
+TEST(BlockScanner, LengthsAroundBlocks) {
     for (std::size_t n : {0, 1, 2, 62, 63, 64, 65, 66, 126, 127, 128, 129, 191, 192, 193, 256}) {
         for (std::size_t k = 0; k <= n; ++k) {
             // k spaces, a number, spaces up to n
@@ -122,7 +145,9 @@ std::string random_value(std::mt19937& rng, int depth);
 
 std::string random_ws(std::mt19937& rng) {
     switch (rng() % 6) {
-    case 0: case 1: case 2: return "";
+    case 0:
+    case 1:
+    case 2: return "";
     case 3: return " ";
     case 4: {
         std::string s;
@@ -156,9 +181,11 @@ std::string random_value(std::mt19937& rng, int depth) {
     switch (depth > 5 ? rng() % 5 : rng() % 7) {
     case 0: return "true";
     case 1: return rng() % 2 ? "false" : "null";
-    case 2: return std::to_string(static_cast<int>(rng() % 200000) - 100000) +
-                   (rng() % 3 == 0 ? ".25e-3" : "");
-    case 3: case 4: return random_string(rng);
+    case 2:
+        return std::to_string(static_cast<int>(rng() % 200000) - 100000) +
+               (rng() % 3 == 0 ? ".25e-3" : "");
+    case 3:
+    case 4: return random_string(rng);
     case 5: {
         std::string s = "[" + random_ws(rng);
         for (unsigned i = 0, n = rng() % 6; i < n; ++i)
@@ -175,10 +202,10 @@ std::string random_value(std::mt19937& rng, int depth) {
     }
 }
 
-TEST(ReviewScanner, RandomTextsAndMutations) {
+TEST(BlockScanner, RandomTextsAndMutations) {
     std::mt19937 rng(20261129);
-    const char interesting[] = {0, 0x0b, 0x0c, ' ', '\n', '\t', '\r', '"', '\\', '\x80', '\xc3',
-                                '\xff', 'u', '0', ',', ']', '}', 0x1f, 0x7f};
+    const char interesting[] = {0,      0x0b,   0x0c, ' ', '\n', '\t', '\r', '"',  '\\', '\x80',
+                                '\xc3', '\xff', 'u',  '0', ',',  ']',  '}',  0x1f, 0x7f};
     for (int it = 0; it < 4000; ++it) {
         std::string t;
         if (rng() % 3 == 0) t = std::string(rng() % 200, rng() % 2 ? ' ' : '\n');
@@ -190,7 +217,9 @@ TEST(ReviewScanner, RandomTextsAndMutations) {
             switch (rng() % 4) {
             case 0: m[rng() % m.size()] = interesting[rng() % sizeof interesting]; break;
             case 1: m.resize(rng() % (m.size() + 1)); break;
-            case 2: m.insert(rng() % (m.size() + 1), 1, interesting[rng() % sizeof interesting]); break;
+            case 2:
+                m.insert(rng() % (m.size() + 1), 1, interesting[rng() % sizeof interesting]);
+                break;
             default: m.erase(rng() % m.size(), 1);
             }
         }
@@ -209,13 +238,13 @@ struct dom_outcome {
 };
 
 template <class Policy>
-dom_outcome apply(const std::string& doc_text, const std::string& patch, const relpatch::limits& lim,
-                  bool with_inverse) {
+dom_outcome apply(const std::string& doc_text, const std::string& patch,
+                  const relpatch::limits& lim, bool with_inverse) {
     rapidjson::Document doc = relpatch_test::parse(doc_text);
     const std::string before = serialize(doc);
     rapidjson::Document inverse;
-    const relpatch::result r = relpatch::apply_patch<Policy>(doc, patch, lim, nullptr,
-                                                            with_inverse ? &inverse : nullptr);
+    const relpatch::result r =
+        relpatch::apply_patch<Policy>(doc, patch, lim, nullptr, with_inverse ? &inverse : nullptr);
     if (!r) {
         EXPECT_EQ(serialize(doc), before) << "refused patch left a trace: " << patch;
     }
@@ -248,17 +277,17 @@ std::string replace(const std::string& path, const std::string& value) {
     return "{\"op\":\"replace\",\"path\":\"" + path + "\",\"value\":" + value + "}";
 }
 
-TEST(ReviewReplaceScalars, RemoveAfterReplacesReadsNoValue) {
+TEST(ReplaceScalars, RemoveAfterReplacesReadsNoValue) {
     // replace_scalars bound `const V& value = *op.value` before testing op.op: a remove has no
     // value (null pointer), which UBSan reports as a reference bound to null.
     expect_fast_path_is_engine<relpatch::rfc6902_policy>(
         R"({"a":1,"b":2})", "[" + replace("/a", "5") + R"(,{"op":"remove","path":"/b"}])");
     expect_fast_path_is_engine<relpatch::rfc6902_policy>(R"({"a":1,"b":2})",
-                                                        R"([{"op":"remove","path":"/01"}])");
+                                                         R"([{"op":"remove","path":"/01"}])");
     expect_fast_path_is_engine<accept_all>(R"([1,2,3])", R"([{"op":"remove","path":"/0"}])");
 }
 
-TEST(ReviewReplaceScalars, Cases) {
+TEST(ReplaceScalars, Cases) {
     const std::string doc =
         R"({"a":1,"b":true,"":null,"~":"s","/":-0.0,"a":2,"arr":[0,1.0,18446744073709551615],)"
         R"("o":{"x":false,"x":0}})";
@@ -269,7 +298,8 @@ TEST(ReviewReplaceScalars, Cases) {
         "[" + replace("/a", "1") + "," + replace("/a", "2") + "," + replace("/a", "1") + "]",
         "[" + replace("/a", "2") + "," + replace("/a", "1") + "]",
         "[" + replace("/", "0") + "," + replace("/~1", "-0") + "," + replace("/~1", "-0.0") + "]",
-        "[" + replace("/~0", "null") + "," + replace("/arr/2", "-1") + "," + replace("/arr/-", "1") + "]",
+        "[" + replace("/~0", "null") + "," + replace("/arr/2", "-1") + "," +
+            replace("/arr/-", "1") + "]",
         "[" + replace("/arr/01", "1") + "]",
         "[" + replace("/arr/3", "1") + "]",
         "[" + replace("/o/x", "true") + "," + replace("/o/x/0", "1") + "]",
@@ -298,14 +328,15 @@ TEST(ReviewReplaceScalars, Cases) {
     }
 }
 
-TEST(ReviewReplaceScalars, SixteenAndSeventeenOps) {
+TEST(ReplaceScalars, SixteenAndSeventeenOps) {
     const std::string doc = R"({"f":[false,false,false,false,false,false,false,false,false]})";
     for (std::size_t n : {15, 16, 17}) {
         for (std::size_t fail_at : {std::size_t{0}, n - 1, n}) {
             std::string p = "[";
             for (std::size_t i = 0; i < n; ++i) {
                 if (i) p += ",";
-                p += replace("/f/" + std::to_string(i == fail_at ? 9 : i % 9), i % 2 ? "true" : "false");
+                p += replace("/f/" + std::to_string(i == fail_at ? 9 : i % 9),
+                             i % 2 ? "true" : "false");
             }
             p += "]";
             for (std::size_t work : {0, 7, 15, 16, 17, 31, 32, 33, 1000}) {
@@ -317,7 +348,7 @@ TEST(ReviewReplaceScalars, SixteenAndSeventeenOps) {
     }
 }
 
-TEST(ReviewReplaceScalars, Utf16Document) {
+TEST(ReplaceScalars, Utf16Document) {
     using D = rapidjson::GenericDocument<rapidjson::UTF16<char16_t>>;
     const std::u16string doc = u"{\"\u00e9~\":1,\"b\":[true,\"x\"]}";
     const std::u16string patch =
@@ -342,22 +373,22 @@ TEST(ReviewReplaceScalars, Utf16Document) {
 
 // --- plain release ops: text path against the DOM path ------------------------------------------
 
-TEST(ReviewPlainReleaseOps, TextAgainstDom) {
-    const char* docs[] = {
-        R"({"phases":[{"complete":false},{"complete":true}]})",
-        R"({"phases":[{"complete":false,"complete":1}]})",
-        R"({"phases":[{"complete":1,"complete":false}]})",
-        R"({"phases":[{"complete":false}],"phases":[{"complete":true}]})",
-        R"({"phases":1,"phases":[{"complete":true}]})",
-        R"([{"phases":[{"complete":false}]}])",
-        R"({"phases":[{"complete":false,"x":{"complete":true}}]})"};
-    const char* paths[] = {"/phases/0/complete", "/phases/00/complete", "/phases/01/complete",
-                           "/phases/-/complete", "/phases/1/complete",  "/phases/0/complete/",
+TEST(PlainReleaseOps, TextAgainstDom) {
+    const char* docs[] = {R"({"phases":[{"complete":false},{"complete":true}]})",
+                          R"({"phases":[{"complete":false,"complete":1}]})",
+                          R"({"phases":[{"complete":1,"complete":false}]})",
+                          R"({"phases":[{"complete":false}],"phases":[{"complete":true}]})",
+                          R"({"phases":1,"phases":[{"complete":true}]})",
+                          R"([{"phases":[{"complete":false}]}])",
+                          R"({"phases":[{"complete":false,"x":{"complete":true}}]})"};
+    const char* paths[] = {"/phases/0/complete", "/phases/00/complete",  "/phases/01/complete",
+                           "/phases/-/complete", "/phases/1/complete",   "/phases/0/complete/",
                            "/phases//complete",  "/phases/0/x/complete", "/phases/1/complete/0"};
     for (const char* d : docs) {
         for (const char* p : paths) {
             for (const char* v : {"true", "false", "1"}) {
-                const std::string patch = "[" + replace(p, v) + "," + replace("/phases/0/complete", "true") + "]";
+                const std::string patch =
+                    "[" + replace(p, v) + "," + replace("/phases/0/complete", "true") + "]";
                 for (std::size_t work : {0, 1, 2, 3, 4, 5, 6, 7, 8, 100}) {
                     relpatch::limits lim;
                     lim.max_work = work;
@@ -371,8 +402,7 @@ TEST(ReviewPlainReleaseOps, TextAgainstDom) {
                     const relpatch::result o =
                         relpatch::apply_patch_to_text<relpatch::ordered_release_policy>(
                             d, patch, ordered_out, lim);
-                    if (o || o.code() == errc::work_limit_exceeded ||
-                        o.code() == t.code()) {
+                    if (o || o.code() == errc::work_limit_exceeded || o.code() == t.code()) {
                         EXPECT_EQ(t.code(), o.code()) << d << " " << patch << " " << work;
                         EXPECT_EQ(t.op_index(), o.op_index()) << d << " " << patch << " " << work;
                         EXPECT_EQ(t.path(), o.path()) << d << " " << patch;
@@ -386,7 +416,8 @@ TEST(ReviewPlainReleaseOps, TextAgainstDom) {
                     // not (both before 5c639e1): only a generous budget compares them.
                     if (work < 100) continue;
                     rapidjson::Document doc;
-                    ASSERT_TRUE(static_cast<bool>(relpatch::parse_document(std::string_view(d), doc)));
+                    ASSERT_TRUE(
+                        static_cast<bool>(relpatch::parse_document(std::string_view(d), doc)));
                     const relpatch::result r =
                         relpatch::apply_patch<relpatch::release_policy>(doc, patch, lim);
                     EXPECT_EQ(t.code(), r.code()) << d << " " << patch << " " << work;
@@ -394,7 +425,8 @@ TEST(ReviewPlainReleaseOps, TextAgainstDom) {
                     EXPECT_EQ(t.path(), r.path()) << d << " " << patch;
                     if (t) {
                         rapidjson::Document back;
-                        ASSERT_TRUE(static_cast<bool>(relpatch::parse_document(std::string_view(out), back)));
+                        ASSERT_TRUE(static_cast<bool>(
+                            relpatch::parse_document(std::string_view(out), back)));
                         EXPECT_EQ(serialize(back), serialize(doc)) << d << " " << patch;
                     }
                 }
