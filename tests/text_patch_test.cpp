@@ -1229,4 +1229,28 @@ TEST(TextPatch, ReleaseShortcutChargesAsTheView) {
     }
 }
 
+// A patch naming more locations than the scan's trie holds (8192 nodes) is answered by the DOM
+// path, not refused: 1024 "test" ops of 9 tokens each need 8193 nodes.
+TEST(TextPatch, TooManyTargetsFallBackToTheDomPath) {
+    const std::string doc = R"({"a":{"k0":{"b":{"c":{"d":{"e":{"f":{"g":{"h":1}}}}}}}}})";
+    for (const bool found : {true, false}) {
+        std::string patch = "[";
+        for (int i = 0; i < 1024; ++i) {
+            if (i != 0) patch += ",";
+            // With `found`, every op tests the one location that exists.
+            patch += R"({"op":"test","path":"/a/k)" + std::to_string(found ? 0 : i) +
+                     R"(/b/c/d/e/f/g/h","value":1})";
+        }
+        patch += "]";
+        SCOPED_TRACE(found);
+        bool fallback = false;
+        (void)edits_of<rfc6902_policy, true>(doc, patch, limits(), fallback);
+        EXPECT_EQ(fallback, !found);  // 1024 ops on one path make only 9 nodes
+        expect_same_as_dom_both<rfc6902_policy>(doc, patch);
+        std::string out;
+        const relpatch::result r = text_call<rfc6902_policy, true>(doc, patch, out);
+        EXPECT_EQ(r.code(), found ? errc::success : errc::path_not_found);
+    }
+}
+
 }  // namespace
