@@ -188,6 +188,33 @@ TEST(Inverse, TooLargeAnInverseRefusesThePatch) {
         doc, R"([{"op":"remove","path":"/a"}])", lim));
 }
 
+// Copying a displaced value into the inverse is charged to max_work: at every budget from 0
+// up, the patch with an inverse is refused (work_limit_exceeded, document unchanged) until the
+// budget covers that copy too, which takes at least one unit more than the patch alone.
+TEST(Inverse, CopyingIntoTheInverseIsChargedToTheWorkBudget) {
+    const std::string text = R"({"a":[[1,2],[3,4],{"b":[5]}],"c":0})";
+    const std::string patch = R"([{"op":"replace","path":"/a","value":1}])";
+    const auto smallest = [&](bool with_inverse) {
+        for (std::size_t budget = 0; budget <= 200; ++budget) {
+            rapidjson::Document doc = parse_exact(text);
+            rapidjson::Document inverse;
+            relpatch::limits lim;
+            lim.max_work = budget;
+            const relpatch::result r = relpatch::apply_patch<relpatch::rfc6902_policy>(
+                doc, patch, lim, nullptr, with_inverse ? &inverse : nullptr);
+            if (r) return budget;
+            EXPECT_EQ(r.code(), errc::work_limit_exceeded) << budget;
+            EXPECT_EQ(serialize(doc), serialize(parse_exact(text))) << budget;
+        }
+        return std::size_t{201};
+    };
+    const std::size_t plain = smallest(false);
+    const std::size_t inverted = smallest(true);
+    ASSERT_LE(inverted, std::size_t{200});
+    // Measuring [[1,2],[3,4],{"b":[5]}] visits 9 values.
+    EXPECT_GE(inverted, plain + 9);
+}
+
 // Random documents and random patches that apply (fixed seed): the property holds for all.
 class generator {
 public:
