@@ -774,7 +774,7 @@ inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, w
                             bool& changed) noexcept {
     if (ops.size() > inline_ops) return false;
     alignas(V) unsigned char storage[inline_ops * sizeof(V)];
-    V* const old = reinterpret_cast<V*>(storage);  // old[i]: what operation i displaced
+    V* old[inline_ops];  // what operation i displaced, made in storage by placement new
     V* slots[inline_ops];
     std::size_t done = 0;
     bool any = false;  // engine::changed_: some operation put a different value
@@ -787,7 +787,7 @@ inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, w
         if (resolve_metered(doc, op.path, work, target) != errc::success || target->IsArray() ||
             target->IsObject())
             break;
-        V* const kept = ::new (static_cast<void*>(old + done)) V();
+        V* const kept = ::new (static_cast<void*>(storage + done * sizeof(V))) V();
         if (deep_copy(*kept, value, alloc) != errc::success) {
             kept->~V();
             break;
@@ -795,6 +795,7 @@ inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, w
         any =
             any || !scalars_identical(static_cast<const V&>(*target), static_cast<const V&>(*kept));
         target->Swap(*kept);
+        old[done] = kept;
         slots[done] = target;
     }
     const bool applied = done == ops.size();
@@ -804,11 +805,11 @@ inline bool replace_scalars(V& doc, basic_patch_view<V> ops, Allocator& alloc, w
         bool first = true;
         for (std::size_t j = 0; j < i && first; ++j) first = ops[j].path != ops[i].path;
         differs = differs || (first && !scalars_identical(static_cast<const V&>(*slots[i]),
-                                                          static_cast<const V&>(old[i])));
+                                                          static_cast<const V&>(*old[i])));
     }
     for (std::size_t i = done; i-- > 0;) {
-        if (!applied) slots[i]->Swap(old[i]);
-        old[i].~V();
+        if (!applied) slots[i]->Swap(*old[i]);
+        old[i]->~V();
     }
     changed = any && differs;
     return applied;
