@@ -42,6 +42,13 @@ scan_outcome scan(const std::string& text, bool bom = true) {
     return o;
 }
 
+// The SSE2 scanner, where the build has it; the tests below skip (and say so) where it has not.
+#if RELPATCH_DETAIL_SSE2
+#define SKIP_WITHOUT_SSE2() (void)0
+#else
+#define SKIP_WITHOUT_SSE2() GTEST_SKIP() << "no SSE2 scanner in this build"
+#endif
+
 void expect_same_scan(const std::string& text) {
 #if RELPATCH_DETAIL_SSE2
     for (const bool bom : {false, true}) {
@@ -61,6 +68,7 @@ void expect_same_scan(const std::string& text) {
 // boundary) and 120 to 136 (the second), after compact text or after whitespace, then the text
 // closes; also cut at every length (the end of the text inside the piece).
 TEST(BlockScanner, PiecesAcrossBlockBoundaries) {
+    SKIP_WITHOUT_SSE2();
     const std::vector<std::string> pieces = {"\"abc\"",
                                              "\"\\u00e9\"",
                                              "\"\\ud83d\\ude00\"",
@@ -110,6 +118,7 @@ TEST(BlockScanner, PiecesAcrossBlockBoundaries) {
 }
 
 TEST(BlockScanner, LengthsAroundBlocks) {
+    SKIP_WITHOUT_SSE2();
     for (std::size_t n : {0, 1, 2, 62, 63, 64, 65, 66, 126, 127, 128, 129, 191, 192, 193, 256}) {
         for (std::size_t k = 0; k <= n; ++k) {
             // k spaces, a number, spaces up to n
@@ -203,6 +212,7 @@ std::string random_value(std::mt19937& rng, int depth) {
 }
 
 TEST(BlockScanner, RandomTextsAndMutations) {
+    SKIP_WITHOUT_SSE2();
     std::mt19937 rng(20261129);
     const char interesting[] = {0,      0x0b,   0x0c, ' ', '\n', '\t', '\r', '"',  '\\', '\x80',
                                 '\xc3', '\xff', 'u',  '0', ',',  ']',  '}',  0x1f, 0x7f};
@@ -225,6 +235,54 @@ TEST(BlockScanner, RandomTextsAndMutations) {
         }
         expect_same_scan(m);
     }
+}
+
+// One scanner, several texts: each scan starts from no classified block, so a longer text's
+// masks never serve a shorter one's first bytes.
+TEST(BlockScanner, ReusedScannerStartsAfresh) {
+    SKIP_WITHOUT_SSE2();
+    const std::string texts[] = {
+        "[\"" + std::string(150, 'x') + "\",  1  ]",
+        "[\"\x01\"]",
+        "  [ \"ab\" ,\n 2 ]  ",
+        "{\"" + std::string(70, 'k') + "\":\n\t[true ,false]}",
+        "[\"abc",
+        "[1]",
+    };
+    relpatch::detail::json_scanner<true> reused;
+    for (const std::string& text : texts) {
+        SCOPED_TRACE(testing::PrintToString(text));
+        const auto status = reused.scan(text.data(), text.size(), 64, true);
+        const scan_outcome fresh = scan<false>(text, true);
+        ASSERT_EQ(static_cast<int>(status), static_cast<int>(fresh.status));
+        if (status == relpatch::detail::scan_status::invalid) {
+            EXPECT_EQ(reused.error_offset(), fresh.offset);
+            EXPECT_EQ(std::string(reused.error_reason()), fresh.reason);
+        }
+    }
+}
+
+// Nesting to hard_max_depth: the scanner keeps one bit per open container for all 10,000
+// levels, with strings and whitespace (the block masks) at the deepest ones.
+TEST(BlockScanner, DeepestNestingKeepsTheMasks) {
+    SKIP_WITHOUT_SSE2();
+    const std::size_t depth = relpatch::hard_max_depth;
+    std::string text;
+    for (std::size_t d = 0; d < depth; ++d) text += d % 2 ? "[" : "{\"k\":";
+    text += "\"" + std::string(100, 'x') + "\"";
+    for (std::size_t d = depth; d-- > 0;) text += d % 2 ? " ]" : "\n}";
+    for (const std::string& t : {text, text.substr(0, text.size() - 1)}) {
+        relpatch::detail::json_scanner<true> simd;
+        relpatch::detail::json_scanner<false> portable;
+        const auto a = simd.scan(t.data(), t.size(), depth, false);
+        const auto b = portable.scan(t.data(), t.size(), depth, false);
+        ASSERT_EQ(static_cast<int>(a), static_cast<int>(b));
+        if (a == relpatch::detail::scan_status::invalid) {
+            EXPECT_EQ(simd.error_offset(), portable.error_offset());
+        }
+    }
+    EXPECT_EQ(static_cast<int>(scan<true>(text).status),
+              static_cast<int>(relpatch::detail::scan_status::invalid));  // deeper than 64
 }
 
 // --- replace_scalars against the engine ---------------------------------------------------------

@@ -47,6 +47,9 @@
 #if !defined(RELPATCH_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64))
 #define RELPATCH_DETAIL_SSE2 1
 #include <emmintrin.h>
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>  // _BitScanForward64
+#endif
 #else
 #define RELPATCH_DETAIL_SSE2 0
 #endif
@@ -82,11 +85,11 @@ struct target_node {
     std::uint32_t parent = no_node;
     std::uint32_t first_child = no_node;
     std::uint32_t next_sibling = no_node;
-    bool plain = true;              // the token holds no '~': decoded, it is itself
     std::uint32_t children = 0;     // number of children
     std::uint32_t index_begin = 0;  // this node's children with an index, in target_set's table
     std::uint32_t index_end = 0;
     bool collect = false;  // collect its elements' states (see element_states)
+    bool plain = true;     // the token holds no '~': decoded, it is itself
 
     // Filled in by the scan.
     json_kind kind = json_kind::none;
@@ -352,7 +355,7 @@ private:
         const __m128i cr = _mm_set1_epi8('\r');
         const __m128i tab = _mm_set1_epi8('\t');
         std::uint64_t special = 0;
-        std::uint64_t ws = 0;
+        [[maybe_unused]] std::uint64_t ws = 0;
         for (std::size_t k = 0; k < 4; ++k) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * k));
             // Signed: bytes >= 0x80 are negative, so "less than a space" also finds them.
@@ -658,11 +661,12 @@ private:
     small_vector<char, 256> name_buffer_;
     std::uint64_t kinds_[hard_max_depth / 64 + 1];  // bit d: the container at depth d is an array
 #if RELPATCH_DETAIL_SSE2
-    std::size_t block_ = 0;      // the classified block: [block_, block_ + 64) of the text
-    std::uint64_t not_ws_ = 0;   // its bytes that are not whitespace
-    std::uint64_t special_ = 0;  // its bytes that end a string's plain run
-    std::size_t ws_block_ = 0;   // block_ once not_ws_ is made for it
-    bool ws_wanted_ = false;     // the text has runs of whitespace: make not_ws_ for every block
+    // None yet (scan() sets these again): the first search classifies a block.
+    std::size_t block_ = static_cast<std::size_t>(-64);  // [block_, block_ + 64) is classified
+    std::uint64_t not_ws_ = 0;                           // its bytes that are not whitespace
+    std::uint64_t special_ = 0;                          // its bytes that end a string's plain run
+    std::size_t ws_block_ = static_cast<std::size_t>(-64);  // block_ once not_ws_ is made for it
+    bool ws_wanted_ = false;  // the text has runs of whitespace: make not_ws_ for every block
 #endif
 };
 
